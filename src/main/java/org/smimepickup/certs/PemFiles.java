@@ -1,0 +1,107 @@
+package org.smimepickup.certs;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.PrivateKey;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.smimepickup.failure.PermanentFailure;
+
+/** Reading certificates and private keys from PEM files, and the permission rule for keys. */
+public final class PemFiles {
+    private PemFiles() {
+    }
+
+    /** Every certificate in a PEM file, in file order. */
+    public static List<X509Certificate> certificates(Path file) throws PermanentFailure {
+        List<X509Certificate> found = new ArrayList<>();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
+                PEMParser parser = new PEMParser(reader)) {
+            JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+            for (Object item = parser.readObject(); item != null; item = parser.readObject()) {
+                if (item instanceof X509CertificateHolder holder) {
+                    found.add(converter.getCertificate(holder));
+                }
+            }
+        } catch (IOException | CertificateException | RuntimeException e) {
+            throw new PermanentFailure("cannot read certificate file " + file + ": "
+                    + e.getMessage());
+        }
+        if (found.isEmpty()) {
+            throw new PermanentFailure("no PEM certificate in " + file);
+        }
+        return found;
+    }
+
+    /**
+     * The private key in a PEM file (PKCS#1 or PKCS#8, unencrypted), after checking that nobody
+     * but its owner can read it.
+     */
+    public static PrivateKey privateKey(Path file, Set<PosixFilePermission> allowed)
+            throws PermanentFailure {
+        checkMode(file, allowed);
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
+                PEMParser parser = new PEMParser(reader)) {
+            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            for (Object item = parser.readObject(); item != null; item = parser.readObject()) {
+                if (item instanceof PEMKeyPair pair) {
+                    return converter.getKeyPair(pair).getPrivate();
+                }
+                if (item instanceof PrivateKeyInfo info) {
+                    return converter.getPrivateKey(info);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new PermanentFailure("cannot read private key " + file + ": "
+                    + e.getClass().getSimpleName());
+        }
+        throw new PermanentFailure("no unencrypted PEM private key in " + file
+                + " (encrypted keys are not supported yet)");
+    }
+
+    /** Refuses a key file that group or others may use beyond {@code allowed}. */
+    public static void checkMode(Path file, Set<PosixFilePermission> allowed)
+            throws PermanentFailure {
+        Set<PosixFilePermission> actual;
+        try {
+            actual = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            throw new PermanentFailure("cannot read the permissions of " + file + ": "
+                    + e.getMessage());
+        }
+        for (PosixFilePermission permission : actual) {
+            boolean foreign = permission.name().startsWith("GROUP")
+                    || permission.name().startsWith("OTHERS");
+            if (foreign && !allowed.contains(permission)) {
+                throw new PermanentFailure("private key " + file + " is readable by others"
+                        + " (mode " + KeyMode.format(actual) + "); fix it with: chmod "
+                        + KeyMode.format(restrict(actual, allowed)) + " " + file);
+            }
+        }
+    }
+
+    private static Set<PosixFilePermission> restrict(Set<PosixFilePermission> actual,
+            Set<PosixFilePermission> allowed) {
+        Set<PosixFilePermission> fixed = java.util.EnumSet.noneOf(PosixFilePermission.class);
+        for (PosixFilePermission p : actual) {
+            if (p.name().startsWith("OWNER") || allowed.contains(p)) {
+                fixed.add(p);
+            }
+        }
+        return fixed;
+    }
+}

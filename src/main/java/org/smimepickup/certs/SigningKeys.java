@@ -1,0 +1,116 @@
+package org.smimepickup.certs;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.smimepickup.failure.PermanentFailure;
+import org.smimepickup.message.Addresses;
+
+/**
+ * Signing keys in {@code keys.dir}: {@code <address>.pem} (private key) beside
+ * {@code <address>.crt} (its certificate, then any intermediates). Loaded once per file version
+ * and checked on load: safe file mode, the key matches the certificate. Thread-safe.
+ */
+public final class SigningKeys {
+    private final Path dir;
+    private final Set<PosixFilePermission> allowedMode;
+    private final AddressIndex keys;
+    private final AddressIndex certs;
+    private final ConcurrentHashMap<Path, Loaded> cache = new ConcurrentHashMap<>();
+
+    private record Loaded(FileTime keyTime, FileTime certTime, SigningIdentity identity) {
+    }
+
+    public SigningKeys(Path dir, Set<PosixFilePermission> allowedMode) {
+        this.dir = dir;
+        this.allowedMode = allowedMode;
+        this.keys = new AddressIndex(dir, ".pem");
+        this.certs = new AddressIndex(dir, ".crt");
+    }
+
+    /** The identity that signs for {@code address}, or a failure that says what to add. */
+    public SigningIdentity find(String address) throws PermanentFailure {
+        Path keyFile = keys.find(address);
+        Path certFile = certs.find(address);
+        if (keyFile == null || certFile == null) {
+            throw new PermanentFailure("no key for " + Addresses.printable(address)
+                    + ": expected <address>.pem and <address>.crt in keys.dir " + dir);
+        }
+        FileTime keyTime = modified(keyFile);
+        FileTime certTime = modified(certFile);
+        Loaded loaded = cache.get(keyFile);
+        if (loaded == null || !loaded.keyTime().equals(keyTime)
+                || !loaded.certTime().equals(certTime)) {
+            loaded = new Loaded(keyTime, certTime, load(address, keyFile, certFile));
+            cache.put(keyFile, loaded);
+        }
+        checkDates(loaded.identity().certificate(), certFile);
+        return loaded.identity();
+    }
+
+    /** Every address with both files present. */
+    public List<String> addresses() {
+        return keys.all().keySet().stream().filter(a -> certs.find(a) != null).sorted().toList();
+    }
+
+    private SigningIdentity load(String address, Path keyFile, Path certFile)
+            throws PermanentFailure {
+        PrivateKey key = PemFiles.privateKey(keyFile, allowedMode);
+        List<X509Certificate> chain = PemFiles.certificates(certFile);
+        X509Certificate certificate = chain.get(0);
+        if (!matches(key, certificate)) {
+            throw new PermanentFailure("private key " + keyFile + " does not belong to the"
+                    + " certificate in " + certFile);
+        }
+        return new SigningIdentity(address, key, certificate, chain);
+    }
+
+    private static boolean matches(PrivateKey key, X509Certificate certificate)
+            throws PermanentFailure {
+        String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+        byte[] probe = "smime-pickup key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try {
+            Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(probe);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            throw new PermanentFailure("cannot use the key for " + certificate
+                    .getSubjectX500Principal() + ": " + e.getMessage());
+        }
+    }
+
+    static void checkDates(X509Certificate certificate, Path file) throws PermanentFailure {
+        Date now = new Date();
+        if (now.after(certificate.getNotAfter())) {
+            throw new PermanentFailure("certificate " + file + " expired on "
+                    + certificate.getNotAfter().toInstant() + "; renew it");
+        }
+        if (now.before(certificate.getNotBefore())) {
+            throw new PermanentFailure("certificate " + file + " is not valid before "
+                    + certificate.getNotBefore().toInstant());
+        }
+    }
+
+    private static FileTime modified(Path file) throws PermanentFailure {
+        try {
+            return Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            throw new PermanentFailure("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+}

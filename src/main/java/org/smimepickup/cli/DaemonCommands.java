@@ -1,0 +1,81 @@
+package org.smimepickup.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.smimepickup.config.Config;
+import org.smimepickup.config.ConfigException;
+import org.smimepickup.service.Daemon;
+import org.smimepickup.service.Outcome;
+import org.tinylog.Logger;
+
+/** {@code run}, {@code once} and {@code check-config}. */
+final class DaemonCommands {
+    private DaemonCommands() {
+    }
+
+    static int once(Options options, PrintStream out, PrintStream err) {
+        try {
+            Daemon daemon = new Daemon(Config.load(options.config()));
+            Map<Outcome, Integer> counts = daemon.once();
+            int done = counts.getOrDefault(Outcome.DONE, 0);
+            int failed = counts.getOrDefault(Outcome.FAILED, 0);
+            int deferred = counts.getOrDefault(Outcome.DEFERRED, 0);
+            int skipped = counts.getOrDefault(Outcome.SKIPPED, 0);
+            out.println("done " + done + ", failed " + failed + ", deferred " + deferred
+                    + ", left in inbox " + skipped);
+            return failed + deferred + skipped == 0 ? Main.OK : Main.SOME_FAILED;
+        } catch (ConfigException e) {
+            err.println("configuration error: " + e.getMessage());
+            return Main.CONFIG;
+        } catch (IOException e) {
+            err.println("cannot use the spool: " + e.getMessage());
+            return Main.CONFIG;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Main.SOME_FAILED;
+        }
+    }
+
+    static int run(Options options, PrintStream err) {
+        Daemon daemon;
+        try {
+            daemon = new Daemon(Config.load(options.config()));
+        } catch (ConfigException e) {
+            err.println("configuration error: " + e.getMessage());
+            return Main.CONFIG;
+        }
+        CountDownLatch finished = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            daemon.stop();
+            try {
+                finished.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "shutdown"));
+        try {
+            daemon.run();
+            return Main.OK;
+        } catch (Exception e) {
+            Logger.error(e, "daemon stopped by an error");
+            return Main.CONFIG;
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    static int checkConfig(Options options, PrintStream out, PrintStream err) {
+        try {
+            Config config = Config.load(options.config());
+            new Daemon(config);
+            out.print(config.describe());
+            out.println("configuration " + config.file() + " is usable");
+            return Main.OK;
+        } catch (ConfigException e) {
+            err.println("configuration error: " + e.getMessage());
+            return Main.CONFIG;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package org.smimepickup.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.UUID;
+import org.smimepickup.config.Config;
+import org.smimepickup.config.ConfigException;
+import org.smimepickup.spool.Spool;
+
+/**
+ * {@code drop FILE... | -}: the safe way for scripts to hand in a message: copy into the
+ * spool's {@code tmp/}, fsync, then rename into the inbox, so the daemon never sees half a file.
+ */
+final class DropCommand {
+    private DropCommand() {
+    }
+
+    static int drop(Options options, PrintStream out, PrintStream err) {
+        if (options.arguments().isEmpty()) {
+            err.println("drop needs files to drop, or - for standard input");
+            return Main.USAGE;
+        }
+        try {
+            Spool spool = new Spool(Config.load(options.config()).spoolDir());
+            spool.prepare();
+            for (String argument : options.arguments()) {
+                Path dropped = argument.equals("-")
+                        ? dropStream(spool, System.in, "stdin-" + UUID.randomUUID() + ".eml")
+                        : dropFile(spool, Path.of(argument));
+                out.println(dropped);
+            }
+            return Main.OK;
+        } catch (ConfigException e) {
+            err.println("configuration error: " + e.getMessage());
+            return Main.CONFIG;
+        } catch (IOException e) {
+            err.println("drop failed: " + e.getMessage());
+            return Main.SOME_FAILED;
+        }
+    }
+
+    private static Path dropFile(Spool spool, Path file) throws IOException {
+        String name = file.getFileName().toString();
+        if (Spool.isIgnored(name)) {
+            name = "dropped-" + name.replaceFirst("^\\.+", "") + ".eml";
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return dropStream(spool, in, name);
+        }
+    }
+
+    private static Path dropStream(Spool spool, InputStream in, String name) throws IOException {
+        Path partial = spool.tmp().resolve("." + UUID.randomUUID() + ".tmp");
+        try (FileChannel channel = FileChannel.open(partial, Set.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE))) {
+            OutputStream sink = Channels.newOutputStream(channel);
+            in.transferTo(sink);
+            sink.flush();
+            channel.force(true);
+        }
+        return Spool.moveInto(partial.resolveSibling(partial.getFileName()), spool.inbox(),
+                UUID.randomUUID().toString().substring(0, 8), name);
+    }
+}

@@ -1,0 +1,296 @@
+package org.smimepickup.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.smimepickup.certs.KeyMode;
+import org.smimepickup.smime.ContentCipher;
+import org.smimepickup.smime.DigestAlgorithm;
+
+/**
+ * The effective configuration: {@code key = value} lines, {@code #} comments, every key with a
+ * default (see {@code conf/smime-pickup.conf}). Unknown keys are refused so that a typo cannot
+ * silently fall back to a default. Relative paths are taken from the config file's folder.
+ * Immutable.
+ */
+public final class Config {
+    /** Every key with its default; null means "no default" (required, or off). */
+    static final Map<String, String> DEFAULTS = defaults();
+
+    private final Path file;
+    private final Map<String, String> values;
+    private Mode mode;
+    private String missingCert;
+    private ContentCipher cipher;
+    private DigestAlgorithm digest;
+    private Set<PosixFilePermission> keysAllowedMode;
+    private Set<PosixFilePermission> outputMode;
+
+    private Config(Path file, Map<String, String> values) {
+        this.file = file;
+        this.values = values;
+    }
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("spool.dir", "/var/spool/smime-in");
+        d.put("keys.dir", "/etc/smime-pickup/keys");
+        d.put("certs.dir", "/etc/smime-pickup/certs");
+        d.put("trust.dir", null);
+        d.put("mode", "sign+encrypt");
+        d.put("delivery", "pickup");
+        d.put("pickup.dir", "/var/spool/pmta/pickup");
+        d.put("pickup.staging.dir", null);
+        d.put("missing.cert", "fail");
+        d.put("encrypt.to.sender", "false");
+        d.put("cipher", "aes256-cbc");
+        d.put("digest", "sha256");
+        d.put("workers", "0");
+        d.put("rescan.seconds", "5");
+        d.put("max.message.bytes", "52428800");
+        d.put("keys.allowed.mode", "0600");
+        d.put("output.mode", "0640");
+        d.put("retry.first.seconds", "30");
+        d.put("retry.max.seconds", "600");
+        d.put("retry.giveup.hours", "96");
+        d.put("shutdown.grace.seconds", "30");
+        return d;
+    }
+
+    /** Reads and validates a config file. */
+    public static Config load(Path file) throws ConfigException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+        for (int n = 0; n < lines.size(); n++) {
+            String line = lines.get(n).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException(file + " line " + (n + 1)
+                        + ": expected 'key = value'");
+            }
+            String key = line.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+            if (!DEFAULTS.containsKey(key)) {
+                throw new ConfigException(file + " line " + (n + 1) + ": unknown key '" + key
+                        + "' (see conf/smime-pickup.conf for the keys)");
+            }
+            values.put(key, line.substring(eq + 1).strip());
+        }
+        Config config = new Config(file.toAbsolutePath(), values);
+        config.validate();
+        return config;
+    }
+
+    private void validate() throws ConfigException {
+        mode = parseMode();
+        missingCert = parseMissingCert();
+        cipher = parseCipher();
+        digest = parseDigest();
+        keysAllowedMode = octal("keys.allowed.mode");
+        outputMode = octal("output.mode");
+        integer("workers", 0, 256);
+        integer("rescan.seconds", 1, 3600);
+        integer("max.message.bytes", 1024, Integer.MAX_VALUE - 16);
+        integer("retry.first.seconds", 1, 86_400);
+        integer("retry.max.seconds", 1, 86_400);
+        integer("retry.giveup.hours", 1, 24 * 365);
+        integer("shutdown.grace.seconds", 1, 3600);
+        bool("encrypt.to.sender");
+        String delivery = text("delivery").toLowerCase(Locale.ROOT);
+        if (!delivery.equals("pickup")) {
+            throw new ConfigException("delivery = " + delivery + ": only 'pickup' is supported"
+                    + " so far");
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public Path spoolDir() {
+        return path("spool.dir");
+    }
+
+    public Path keysDir() {
+        return path("keys.dir");
+    }
+
+    public Path certsDir() {
+        return path("certs.dir");
+    }
+
+    /** Null when no trust anchors are configured. */
+    public Path trustDir() {
+        return values.get("trust.dir") == null || values.get("trust.dir").isEmpty()
+                ? null : path("trust.dir");
+    }
+
+    public Path pickupDir() {
+        return path("pickup.dir");
+    }
+
+    /** Defaults to a hidden sibling of the pickup folder, so it shares its filesystem. */
+    public Path pickupStagingDir() {
+        String staging = values.get("pickup.staging.dir");
+        if (staging == null || staging.isEmpty()) {
+            Path pickup = pickupDir();
+            return pickup.resolveSibling("." + pickup.getFileName() + ".staging");
+        }
+        return path("pickup.staging.dir");
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    private Mode parseMode() throws ConfigException {
+        try {
+            return Mode.parse(text("mode"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("mode = " + e.getMessage());
+        }
+    }
+
+    /** {@code fail} (default) or {@code sign-only}: what to do for a recipient with no cert. */
+    public String missingCertPolicy() {
+        return missingCert;
+    }
+
+    private String parseMissingCert() throws ConfigException {
+        String v = text("missing.cert").toLowerCase(Locale.ROOT);
+        if (!v.equals("fail") && !v.equals("sign-only")) {
+            throw new ConfigException("missing.cert = " + v + ": use fail or sign-only");
+        }
+        return v;
+    }
+
+    public boolean encryptToSender() {
+        return Boolean.parseBoolean(text("encrypt.to.sender"));
+    }
+
+    public ContentCipher cipher() {
+        return cipher;
+    }
+
+    private ContentCipher parseCipher() throws ConfigException {
+        try {
+            return ContentCipher.parse(text("cipher"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("cipher: " + e.getMessage());
+        }
+    }
+
+    public DigestAlgorithm digest() {
+        return digest;
+    }
+
+    private DigestAlgorithm parseDigest() throws ConfigException {
+        try {
+            return DigestAlgorithm.parse(text("digest"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("digest: " + e.getMessage());
+        }
+    }
+
+    /** Worker threads; 0 in the file means one per CPU. */
+    public int workers() {
+        int n = Integer.parseInt(text("workers"));
+        return n > 0 ? n : Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
+    public int rescanSeconds() {
+        return Integer.parseInt(text("rescan.seconds"));
+    }
+
+    public int maxMessageBytes() {
+        return Integer.parseInt(text("max.message.bytes"));
+    }
+
+    public Set<PosixFilePermission> keysAllowedMode() {
+        return keysAllowedMode;
+    }
+
+    public Set<PosixFilePermission> outputMode() {
+        return outputMode;
+    }
+
+    public long retryFirstMillis() {
+        return Long.parseLong(text("retry.first.seconds")) * 1000;
+    }
+
+    public long retryMaxMillis() {
+        return Long.parseLong(text("retry.max.seconds")) * 1000;
+    }
+
+    public long retryGiveUpMillis() {
+        return Long.parseLong(text("retry.giveup.hours")) * 3_600_000;
+    }
+
+    public long shutdownGraceMillis() {
+        return Long.parseLong(text("shutdown.grace.seconds")) * 1000;
+    }
+
+    /** The effective configuration, one "key = value" per line, for check-config and logs. */
+    public String describe() {
+        StringBuilder out = new StringBuilder();
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            String v = e.getValue() == null ? "" : e.getValue();
+            out.append(e.getKey()).append(" = ")
+                    .append(e.getKey().contains("password") && !v.isEmpty() ? "********" : v)
+                    .append('\n');
+        }
+        return out.toString();
+    }
+
+    private String text(String key) {
+        String v = values.get(key);
+        return v == null ? "" : v;
+    }
+
+    private Path path(String key) {
+        Path p = Path.of(text(key));
+        return p.isAbsolute() ? p : file.getParent().resolve(p).normalize();
+    }
+
+    private Set<PosixFilePermission> octal(String key) throws ConfigException {
+        try {
+            return KeyMode.parse(text(key));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key + " = " + text(key) + ": expected an octal mode"
+                    + " such as 0600");
+        }
+    }
+
+    private void integer(String key, long min, long max) throws ConfigException {
+        try {
+            long v = Long.parseLong(text(key));
+            if (v < min || v > max) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " = " + text(key) + ": expected a whole number from "
+                    + min + " to " + max);
+        }
+    }
+
+    private void bool(String key) throws ConfigException {
+        String v = text(key).toLowerCase(Locale.ROOT);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new ConfigException(key + " = " + v + ": expected true or false");
+        }
+    }
+}

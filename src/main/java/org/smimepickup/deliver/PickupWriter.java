@@ -1,0 +1,116 @@
+package org.smimepickup.deliver;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import org.smimepickup.failure.TemporaryFailure;
+import org.smimepickup.message.Envelope;
+
+/**
+ * Hands a message to PowerMTA through its pickup folder: envelope lines then the message, CRLF,
+ * no dot stuffing, written in a staging folder on the same filesystem, fsync'd, renamed in, and
+ * the folder fsync'd, so PowerMTA never sees a partial file and a crash never loses a finished
+ * one. Thread-safe.
+ */
+public final class PickupWriter {
+    private final Path pickup;
+    private final Path staging;
+    private final Set<PosixFilePermission> mode;
+
+    public PickupWriter(Path pickup, Path staging, Set<PosixFilePermission> mode) {
+        this.pickup = pickup;
+        this.staging = staging;
+        this.mode = mode;
+    }
+
+    /**
+     * Checks that both folders exist (creating staging) and share a filesystem; a rename
+     * between filesystems would not be atomic. Returns a problem to fix, or null.
+     */
+    public String check() {
+        try {
+            Files.createDirectories(staging);
+            if (!Files.isDirectory(pickup)) {
+                return "pickup.dir " + pickup + " does not exist";
+            }
+            FileStore pickupStore = Files.getFileStore(pickup);
+            FileStore stagingStore = Files.getFileStore(staging);
+            if (!pickupStore.equals(stagingStore)) {
+                return "pickup.staging.dir " + staging + " is on " + stagingStore
+                        + " but pickup.dir " + pickup + " is on " + pickupStore
+                        + "; put staging on the pickup filesystem";
+            }
+            return null;
+        } catch (IOException e) {
+            return "cannot use pickup.staging.dir " + staging + ": " + e.getMessage();
+        }
+    }
+
+    /** Writes the pickup file {@code <id>.eml}; returns its final path. */
+    public Path write(Envelope envelope, byte[] header, byte[] entity, String id)
+            throws TemporaryFailure {
+        String name = id + ".eml";
+        Path staged = staging.resolve(name);
+        Path target = pickup.resolve(name);
+        try {
+            writeDurably(staged, envelopeLines(envelope), header, entity);
+            Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+            fsyncDirectory(pickup);
+            return target;
+        } catch (IOException e) {
+            deleteQuietly(staged);
+            throw new TemporaryFailure("cannot write to the pickup folder " + pickup + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private void writeDurably(Path file, byte[]... pieces) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(mode))) {
+            for (byte[] piece : pieces) {
+                ByteBuffer buffer = ByteBuffer.wrap(piece);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+            }
+            channel.force(true);
+        }
+        // the creation mode is filtered by the umask; set it as configured
+        Files.setPosixFilePermissions(file, mode);
+    }
+
+    static byte[] envelopeLines(Envelope envelope) {
+        StringBuilder lines = new StringBuilder(64 + 40 * envelope.recipients().size());
+        lines.append("x-sender: ").append(envelope.sender()).append("\r\n");
+        for (String recipient : envelope.recipients()) {
+            lines.append("x-receiver: ").append(recipient).append("\r\n");
+        }
+        for (String extra : envelope.extras()) {
+            lines.append(extra).append("\r\n");
+        }
+        return lines.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a staging leftover is harmless: PowerMTA never reads the staging folder
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package org.smimepickup.service;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.quartz.JobBuilder;
+import org.quartz.JobDetail;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.TriggerBuilder;
+import org.quartz.impl.StdSchedulerFactory;
+import org.smimepickup.certs.CertificateStore;
+import org.smimepickup.certs.SigningKeys;
+import org.smimepickup.config.Config;
+import org.smimepickup.config.ConfigException;
+import org.smimepickup.deliver.PickupWriter;
+import org.smimepickup.message.Addresses;
+import org.smimepickup.spool.RetryState;
+import org.smimepickup.spool.Spool;
+import org.tinylog.Logger;
+
+/**
+ * The daemon: recovers {@code work/}, then feeds inbox files to a pool of workers. Filesystem
+ * events are a hint; a Quartz job rescans the inbox (and the due part of {@code deferred/}) every
+ * {@code rescan.seconds}, and an event overflow triggers a rescan at once.
+ */
+public final class Daemon {
+    private final Config config;
+    private final Spool spool;
+    private final Dispatcher dispatcher;
+    private final BlockingQueue<Path> queue = new LinkedBlockingQueue<>();
+    private final Set<Path> queued = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
+
+    public Daemon(Config config) throws ConfigException {
+        this.config = config;
+        this.spool = new Spool(config.spoolDir());
+        PickupWriter pickup = new PickupWriter(config.pickupDir(), config.pickupStagingDir(),
+                config.outputMode());
+        Pipeline pipeline = new Pipeline(config, new SigningKeys(config.keysDir(),
+                config.keysAllowedMode()), new CertificateStore(config.certsDir()), pickup);
+        this.dispatcher = new Dispatcher(spool, pipeline, config.retryFirstMillis(),
+                config.retryMaxMillis(), config.retryGiveUpMillis());
+        prepare(pickup);
+    }
+
+    private void prepare(PickupWriter pickup) throws ConfigException {
+        try {
+            spool.prepare();
+        } catch (IOException e) {
+            throw new ConfigException("cannot create the spool folders under spool.dir "
+                    + config.spoolDir() + ": " + e.getMessage());
+        }
+        String problem = pickup.check();
+        if (problem != null) {
+            throw new ConfigException(problem);
+        }
+    }
+
+    /**
+     * Drains the inbox once, in parallel, and returns the outcome counts. Files that are still
+     * locked by their writer are left where they are and counted as skipped.
+     */
+    public Map<Outcome, Integer> once() throws IOException, InterruptedException {
+        recover();
+        List<String> names = spool.list(spool.inbox());
+        ExecutorService pool = Executors.newFixedThreadPool(config.workers());
+        try {
+            List<Future<Outcome>> results = new ArrayList<>();
+            for (String name : names) {
+                results.add(pool.submit(() -> dispatcher.handle(spool.inbox(), name, false)));
+            }
+            for (Future<Outcome> result : results) {
+                count(join(result));
+            }
+        } finally {
+            pool.shutdown();
+        }
+        return Map.copyOf(counts);
+    }
+
+    private static Outcome join(Future<Outcome> result) throws InterruptedException {
+        try {
+            return result.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            Logger.error(e.getCause(), "worker failed");
+            return Outcome.SKIPPED;
+        }
+    }
+
+    /** Runs until {@link #stop()}; returns once in-flight messages finished or the grace ran out. */
+    public void run() throws IOException, InterruptedException, SchedulerException {
+        recover();
+        ExecutorService workers = Executors.newFixedThreadPool(config.workers());
+        for (int i = 0; i < config.workers(); i++) {
+            workers.submit(this::workLoop);
+        }
+        WatchService watcher = FileSystems.getDefault().newWatchService();
+        spool.inbox().register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
+                StandardWatchEventKinds.ENTRY_MODIFY);
+        Scheduler scheduler = startRescans();
+        rescan();
+        Logger.info("smime-pickup running: spool {} mode {} workers {} pickup {}",
+                config.spoolDir(), config.mode(), config.workers(), config.pickupDir());
+
+        try {
+            watch(watcher);
+        } finally {
+            // 1. stop taking new work: no events, no rescans
+            watcher.close();
+            scheduler.shutdown(false);
+            // 2. let workers finish what they hold, within the grace period
+            stopping.set(true);
+            workers.shutdown();
+            boolean drained = workers.awaitTermination(config.shutdownGraceMillis(),
+                    TimeUnit.MILLISECONDS);
+            // 3. anything unfinished stays in work/ and is recovered at the next start
+            Logger.info("smime-pickup stopped{}", drained ? "" : " (grace period over; unfinished"
+                    + " messages stay in work/ for recovery)");
+        }
+    }
+
+    /** Asks {@link #run()} to stop; safe from a signal handler thread. */
+    public void stop() {
+        stopping.set(true);
+    }
+
+    private void recover() throws IOException {
+        int recovered = spool.recoverWork();
+        if (recovered > 0) {
+            Logger.info("recovered {} file(s) from work/ into the inbox", recovered);
+        }
+    }
+
+    private void watch(WatchService watcher) throws InterruptedException {
+        while (!stopping.get()) {
+            WatchKey key;
+            try {
+                key = watcher.poll(250, TimeUnit.MILLISECONDS);
+            } catch (ClosedWatchServiceException e) {
+                return;
+            }
+            if (key == null) {
+                continue;
+            }
+            for (WatchEvent<?> event : key.pollEvents()) {
+                if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
+                    rescan();
+                } else if (event.context() instanceof Path name) {
+                    offer(spool.inbox().resolve(name.getFileName()));
+                }
+            }
+            key.reset();
+        }
+    }
+
+    private void workLoop() {
+        while (!stopping.get()) {
+            Path file;
+            try {
+                file = queue.poll(250, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (file == null) {
+                continue;
+            }
+            queued.remove(file);
+            count(dispatcher.handle(file.getParent(), file.getFileName().toString(), true));
+        }
+    }
+
+    private void offer(Path file) {
+        if (!stopping.get() && !Spool.isIgnored(file.getFileName().toString())
+                && queued.add(file)) {
+            queue.add(file);
+        }
+    }
+
+    /** Queues every inbox file and every deferred file whose retry time has come. */
+    void rescan() {
+        try {
+            for (String name : spool.list(spool.inbox())) {
+                offer(spool.inbox().resolve(name));
+            }
+            long now = System.currentTimeMillis();
+            for (String name : spool.list(spool.deferred())) {
+                RetryState state = RetryState.load(spool.deferred().resolve(name));
+                if (state == null || state.nextAttemptMillis() <= now) {
+                    offer(spool.deferred().resolve(name));
+                }
+            }
+        } catch (IOException e) {
+            Logger.warn("rescan of {} failed: {}", config.spoolDir(),
+                    Addresses.printable(e.getMessage()));
+        }
+    }
+
+    private Scheduler startRescans() throws SchedulerException {
+        java.util.Properties quartz = new java.util.Properties();
+        quartz.setProperty("org.quartz.scheduler.instanceName", "smime-pickup");
+        quartz.setProperty("org.quartz.threadPool.threadCount", "1");
+        quartz.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
+        quartz.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+        Scheduler scheduler = new StdSchedulerFactory(quartz).getScheduler();
+        JobDetail job = JobBuilder.newJob(RescanJob.class).withIdentity("rescan").build();
+        job.getJobDataMap().put(RescanJob.TASK, (Runnable) this::rescan);
+        scheduler.scheduleJob(job, TriggerBuilder.newTrigger().withIdentity("rescan")
+                .startNow().withSchedule(SimpleScheduleBuilder
+                        .repeatSecondlyForever(config.rescanSeconds())).build());
+        scheduler.start();
+        return scheduler;
+    }
+
+    private synchronized void count(Outcome outcome) {
+        counts.merge(outcome, 1, Integer::sum);
+    }
+
+    public synchronized Map<Outcome, Integer> counts() {
+        return Map.copyOf(counts);
+    }
+}

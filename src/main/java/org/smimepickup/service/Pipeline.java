@@ -1,0 +1,137 @@
+package org.smimepickup.service;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.smimepickup.certs.CertificateStore;
+import org.smimepickup.certs.SigningKeys;
+import org.smimepickup.config.Config;
+import org.smimepickup.config.Mode;
+import org.smimepickup.deliver.PickupWriter;
+import org.smimepickup.failure.PermanentFailure;
+import org.smimepickup.failure.TemporaryFailure;
+import org.smimepickup.message.Addresses;
+import org.smimepickup.message.CanonicalEntity;
+import org.smimepickup.message.Envelope;
+import org.smimepickup.message.EnvelopeReader;
+import org.smimepickup.message.InputMessage;
+import org.smimepickup.message.OuterHeader;
+import org.smimepickup.smime.SmimeEncryptor;
+import org.smimepickup.smime.SmimeSigner;
+import org.smimepickup.spool.Claim;
+
+/**
+ * The steps for one claimed file, in order: read, parse, decide, secure, deliver. Settling is
+ * the caller's. Thread-safe: all per-message state lives on the stack.
+ */
+public final class Pipeline {
+    private final int maxBytes;
+    private final Mode mode;
+    private final boolean signOnlyWithoutCert;
+    private final boolean encryptToSender;
+    private final SigningKeys keys;
+    private final CertificateStore certs;
+    private final SmimeSigner signer;
+    private final SmimeEncryptor encryptor;
+    private final PickupWriter pickup;
+
+    /** What was done to one message, for the log line. */
+    public record Delivered(Envelope envelope, String action, Path where) {
+    }
+
+    public Pipeline(Config config, SigningKeys keys, CertificateStore certs, PickupWriter pickup) {
+        this.maxBytes = config.maxMessageBytes();
+        this.mode = config.mode();
+        this.signOnlyWithoutCert = config.missingCertPolicy().equals("sign-only");
+        this.encryptToSender = config.encryptToSender();
+        this.keys = keys;
+        this.certs = certs;
+        this.signer = new SmimeSigner(config.digest());
+        this.encryptor = new SmimeEncryptor(config.cipher());
+        this.pickup = pickup;
+    }
+
+    public Delivered process(Claim claim, String id)
+            throws PermanentFailure, TemporaryFailure {
+        InputMessage input = InputMessage.parse(read(claim));
+        Envelope envelope = EnvelopeReader.read(input);
+
+        List<String> missing = new ArrayList<>();
+        List<X509Certificate> recipients = mode.encrypts()
+                ? recipientCertificates(envelope, missing) : List.of();
+        boolean encrypt = mode.encrypts() && missing.isEmpty();
+        boolean sign = mode.signs() || (mode.encrypts() && !encrypt);
+
+        byte[] entity = CanonicalEntity.of(input);
+        if (sign) {
+            entity = signer.sign(entity, keys.find(author(input)));
+        }
+        if (encrypt) {
+            entity = encryptor.encrypt(entity, recipients);
+        }
+        byte[] header = OuterHeader.of(input, id, ZonedDateTime.now());
+        Path where = pickup.write(envelope, header, entity, id);
+        return new Delivered(envelope, action(sign, encrypt, missing), where);
+    }
+
+    private byte[] read(Claim claim) throws PermanentFailure, TemporaryFailure {
+        if (!claim.isRegularFile()) {
+            throw new PermanentFailure("not a regular file (" + claim.kind() + "); drop message"
+                    + " files, the daemon never follows links or reads pipes");
+        }
+        try {
+            byte[] data = claim.read(maxBytes);
+            if (data == null) {
+                throw new PermanentFailure("larger than max.message.bytes (" + maxBytes
+                        + " bytes); raise the limit or send it another way");
+            }
+            return data;
+        } catch (IOException e) {
+            throw new TemporaryFailure("cannot read the claimed file: " + e.getMessage(), e);
+        }
+    }
+
+    /** Collects the certificates; addresses without one go to {@code missing} with why. */
+    private List<X509Certificate> recipientCertificates(Envelope envelope, List<String> missing)
+            throws PermanentFailure {
+        List<String> readers = new ArrayList<>(envelope.recipients());
+        if (encryptToSender && !envelope.sender().isEmpty()) {
+            readers.add(envelope.sender());
+        }
+        List<X509Certificate> found = new ArrayList<>();
+        for (String reader : readers) {
+            try {
+                found.add(certs.find(reader));
+            } catch (PermanentFailure e) {
+                missing.add(e.getMessage());
+            }
+        }
+        if (!missing.isEmpty() && !signOnlyWithoutCert) {
+            throw new PermanentFailure(String.join("; ", missing) + ". Add the certificate, or"
+                    + " set missing.cert = sign-only to send such mail signed but unencrypted");
+        }
+        return found;
+    }
+
+    /** The author, whose key signs: the first From address (what mail clients check). */
+    private static String author(InputMessage input) throws PermanentFailure {
+        List<String> from = Addresses.mailboxes("From", input.header().value("From"));
+        if (from.isEmpty()) {
+            throw new PermanentFailure("no From address: the signing key is chosen by the"
+                    + " author's address; add a From header");
+        }
+        return Addresses.checked(from.get(0), "From");
+    }
+
+    private String action(boolean sign, boolean encrypt, List<String> missing) {
+        String done = sign && encrypt ? "sign+encrypt" : sign ? "sign" : "encrypt";
+        if (!missing.isEmpty()) {
+            done += " (not encrypted, missing.cert = sign-only: " + missing.size()
+                    + " recipient(s) without certificate)";
+        }
+        return done;
+    }
+}

@@ -1,0 +1,98 @@
+package org.smimepickup.smime;
+
+import java.io.IOException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.cms.AttributeTable;
+import org.bouncycastle.asn1.cms.IssuerAndSerialNumber;
+import org.bouncycastle.asn1.smime.SMIMECapabilitiesAttribute;
+import org.bouncycastle.asn1.smime.SMIMECapability;
+import org.bouncycastle.asn1.smime.SMIMECapabilityVector;
+import org.bouncycastle.asn1.smime.SMIMEEncryptionKeyPreferenceAttribute;
+import org.bouncycastle.cert.jcajce.JcaCertStore;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSProcessableByteArray;
+import org.bouncycastle.cms.CMSSignedDataGenerator;
+import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
+import org.bouncycastle.cms.SignerInfoGenerator;
+import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.smimepickup.certs.SigningIdentity;
+import org.smimepickup.failure.PermanentFailure;
+import org.smimepickup.message.ByteSink;
+
+/**
+ * Signs a canonical MIME entity as detached {@code multipart/signed} (RFC 8551 section 3.5.3).
+ * The entity's bytes are hashed once and written unchanged as the first part, so what any
+ * reader hashes is exactly what was signed. Thread-safe: holds no per-message state.
+ */
+public final class SmimeSigner {
+    private final DigestAlgorithm digest;
+
+    public SmimeSigner(DigestAlgorithm digest) {
+        this.digest = digest;
+    }
+
+    /** The complete multipart/signed entity, header fields first, CRLF throughout. */
+    public byte[] sign(byte[] entity, SigningIdentity identity) throws PermanentFailure {
+        byte[] signature = signature(entity, identity);
+        String boundary = Mime.boundary(entity);
+
+        ByteSink out = new ByteSink(entity.length + signature.length * 4 / 3 + 1024);
+        out.ascii("Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\";")
+                .crlf().ascii(" micalg=" + digest.micalg() + "; boundary=\"" + boundary + "\"")
+                .crlf().crlf();
+        out.ascii("This is an S/MIME signed message").crlf().crlf();
+        out.ascii("--" + boundary).crlf();
+        out.bytes(entity);
+        out.crlf().ascii("--" + boundary).crlf();
+        out.ascii("Content-Type: application/pkcs7-signature; name=\"smime.p7s\"").crlf();
+        out.ascii("Content-Transfer-Encoding: base64").crlf();
+        out.ascii("Content-Disposition: attachment; filename=\"smime.p7s\"").crlf().crlf();
+        Mime.base64(signature, out);
+        out.crlf().ascii("--" + boundary + "--").crlf();
+        return out.toByteArray();
+    }
+
+    private byte[] signature(byte[] entity, SigningIdentity identity) throws PermanentFailure {
+        try {
+            String algorithm = digest.signatureAlgorithm(identity.key().getAlgorithm());
+            ContentSigner signer = new JcaContentSignerBuilder(algorithm)
+                    .setProvider(Providers.bc()).build(identity.key());
+            SignerInfoGenerator info = new JcaSignerInfoGeneratorBuilder(
+                    new JcaDigestCalculatorProviderBuilder().setProvider(Providers.bc()).build())
+                    .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(
+                            new AttributeTable(smimeAttributes(identity.certificate()))))
+                    .build(signer, identity.certificate());
+            CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
+            generator.addSignerInfoGenerator(info);
+            generator.addCertificates(new JcaCertStore(identity.chain()));
+            return generator.generate(new CMSProcessableByteArray(entity), false)
+                    .getEncoded("DER");
+        } catch (OperatorCreationException | CMSException | CertificateEncodingException
+                | IOException e) {
+            throw new PermanentFailure("cannot sign with the key for " + identity.address()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** SMIMECapabilities (what we can decrypt) and which certificate to encrypt back to. */
+    private static ASN1EncodableVector smimeAttributes(X509Certificate certificate)
+            throws CertificateEncodingException {
+        SMIMECapabilityVector capabilities = new SMIMECapabilityVector();
+        capabilities.addCapability(SMIMECapability.aES256_CBC);
+        capabilities.addCapability(SMIMECapability.aES192_CBC);
+        capabilities.addCapability(SMIMECapability.aES128_CBC);
+        ASN1EncodableVector attributes = new ASN1EncodableVector();
+        attributes.add(new SMIMECapabilitiesAttribute(capabilities));
+        JcaX509CertificateHolder holder = new JcaX509CertificateHolder(certificate);
+        attributes.add(new SMIMEEncryptionKeyPreferenceAttribute(
+                new IssuerAndSerialNumber(holder.getIssuer(), holder.getSerialNumber())));
+        return attributes;
+    }
+}

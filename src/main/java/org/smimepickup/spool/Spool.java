@@ -1,0 +1,242 @@
+package org.smimepickup.spool;
+
+import com.sun.jna.LastErrorException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The spool folders and the moves between them. The inbox is the spool folder itself;
+ * {@code work/}, {@code done/}, {@code failed/}, {@code deferred/} and {@code tmp/} live inside
+ * it, on one filesystem, so every move is an atomic rename. A move never overwrites: a name
+ * already taken gets a suffix. Thread-safe; safe against a second daemon on the same spool.
+ */
+public final class Spool {
+    private final Path inbox;
+    private final Path work;
+    private final Path done;
+    private final Path failed;
+    private final Path deferred;
+    private final Path tmp;
+
+    public Spool(Path inbox) {
+        this.inbox = inbox;
+        this.work = inbox.resolve("work");
+        this.done = inbox.resolve("done");
+        this.failed = inbox.resolve("failed");
+        this.deferred = inbox.resolve("deferred");
+        this.tmp = inbox.resolve("tmp");
+    }
+
+    /** Creates the folders that are missing. */
+    public void prepare() throws IOException {
+        for (Path dir : List.of(inbox, work, done, failed, deferred, tmp)) {
+            Files.createDirectories(dir);
+        }
+    }
+
+    public Path inbox() {
+        return inbox;
+    }
+
+    public Path work() {
+        return work;
+    }
+
+    public Path done() {
+        return done;
+    }
+
+    public Path failed() {
+        return failed;
+    }
+
+    public Path deferred() {
+        return deferred;
+    }
+
+    public Path tmp() {
+        return tmp;
+    }
+
+    /** Names a producer is still writing or that are not messages: never touched. */
+    public static boolean isIgnored(String name) {
+        return name.startsWith(".") || name.endsWith(".tmp");
+    }
+
+    /** Names of the entries in a folder that may be messages, sub-folders excluded. */
+    public List<String> list(Path dir) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (isIgnored(name) || Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    /**
+     * Claims {@code dir/name} into {@code work/}: succeeds for exactly one caller, and never
+     * while the producer holds an flock or fcntl lock on the file. The returned claim holds an
+     * exclusive flock on the file until it is closed, which tells a second daemon's recovery that
+     * the file is in progress. Returns null when the file is gone, locked, or a same-named file
+     * is already being worked on. Entries that are not regular files are claimed too, without
+     * being opened, so that the caller can refuse them.
+     */
+    public Claim claim(Path dir, String name, boolean requireSettled) throws IOException {
+        Path source = dir.resolve(name);
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(source, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        Path target = work.resolve(name);
+        if (!attributes.isRegularFile()) {
+            return moveNoReplace(source, target) ? new Claim(target, -1, attributes) : null;
+        }
+        if (requireSettled && attributes.size() == 0
+                && System.currentTimeMillis() - attributes.lastModifiedTime().toMillis() < 5000) {
+            // flock(1) creates the file before it takes the lock: wait for content
+            return null;
+        }
+        int fd = lockedOpen(source);
+        if (fd < 0) {
+            return null;
+        }
+        boolean claimed = false;
+        try {
+            claimed = !isFcntlLocked(fd) && moveNoReplace(source, target);
+        } finally {
+            if (!claimed) {
+                LibC.INSTANCE.close(fd);
+            }
+        }
+        return claimed ? new Claim(target, fd, attributes) : null;
+    }
+
+    /**
+     * Moves files left in {@code work/} by a crashed run back to the inbox. Files another live
+     * daemon is working on are locked and left alone. Returns how many were recovered.
+     */
+    public int recoverWork() throws IOException {
+        int recovered = 0;
+        for (String name : list(work)) {
+            Path file = work.resolve(name);
+            int fd = lockedOpen(file);
+            if (fd < 0 && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            try {
+                moveInto(file, inbox, "recovered");
+                recovered++;
+            } finally {
+                if (fd >= 0) {
+                    LibC.INSTANCE.close(fd);
+                }
+            }
+        }
+        return recovered;
+    }
+
+    /** Opens without following links and takes an exclusive flock; -1 when either fails. */
+    private static int lockedOpen(Path file) {
+        int fd;
+        try {
+            fd = LibC.INSTANCE.open(file.toString(),
+                    LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_NONBLOCK | LibC.O_CLOEXEC);
+        } catch (LastErrorException e) {
+            return -1;
+        }
+        try {
+            LibC.INSTANCE.flock(fd, LibC.LOCK_EX | LibC.LOCK_NB);
+            return fd;
+        } catch (LastErrorException e) {
+            LibC.INSTANCE.close(fd);
+            return -1;
+        }
+    }
+
+    /** True when another process holds an fcntl (POSIX) write lock on the open file. */
+    private static boolean isFcntlLocked(int fd) {
+        Path self = Path.of("/proc/self/fd/" + fd);
+        try (FileChannel channel = FileChannel.open(self, StandardOpenOption.READ)) {
+            FileLock lock = channel.tryLock(0, Long.MAX_VALUE, true);
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /**
+     * Atomic rename that fails instead of replacing an existing target. Returns false when the
+     * source is gone or the target exists.
+     */
+    public static boolean moveNoReplace(Path source, Path target) throws IOException {
+        try {
+            LibC.INSTANCE.renameat2(LibC.AT_FDCWD, source.toString(), LibC.AT_FDCWD,
+                    target.toString(), LibC.RENAME_NOREPLACE);
+            return true;
+        } catch (LastErrorException e) {
+            int errno = e.getErrorCode();
+            if (errno == LibC.EEXIST || errno == LibC.ENOENT) {
+                return false;
+            }
+            if (errno != LibC.EINVAL && errno != LibC.ENOSYS) {
+                throw new IOException("rename " + source + " -> " + target + ": errno " + errno);
+            }
+        }
+        return linkThenUnlink(source, target);
+    }
+
+    /** For filesystems without RENAME_NOREPLACE: a hard link cannot replace either. */
+    private static boolean linkThenUnlink(Path source, Path target) throws IOException {
+        try {
+            Files.createLink(target, source);
+        } catch (FileAlreadyExistsException | NoSuchFileException e) {
+            return false;
+        }
+        Files.deleteIfExists(source);
+        return true;
+    }
+
+    /**
+     * Moves {@code source} into {@code dir}, under its own name or, when that is taken, the name
+     * with {@code .suffix} (and a counter). Returns where it went.
+     */
+    public static Path moveInto(Path source, Path dir, String suffix) throws IOException {
+        return moveInto(source, dir, suffix, source.getFileName().toString());
+    }
+
+    /** As {@link #moveInto(Path, Path, String)}, under another name. */
+    public static Path moveInto(Path source, Path dir, String suffix, String name)
+            throws IOException {
+        Path target = dir.resolve(name);
+        for (int n = 0; !moveNoReplace(source, target); n++) {
+            if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
+                throw new NoSuchFileException(source.toString());
+            }
+            target = dir.resolve(name + "." + suffix + (n == 0 ? "" : "-" + n));
+        }
+        return target;
+    }
+}
