@@ -25,7 +25,7 @@ public final class Settler {
     public Path failed(Path workFile, String spoolId, String reason) throws IOException {
         Path target = freeName(spool.failed(), workFile.getFileName().toString(), spoolId);
         String text = reason + "\n\nspool id " + spoolId + "; after fixing the cause, move the"
-                + " file back into the inbox (smime-pickup requeue) to try again.\n";
+                + " file back into the inbox to try again.\n";
         Path reasonFile = target.resolveSibling(target.getFileName() + ".reason");
         Path partial = spool.tmp().resolve("." + spoolId + ".reason.tmp");
         Files.writeString(partial, text, StandardCharsets.UTF_8);
