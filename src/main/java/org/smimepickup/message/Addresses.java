@@ -61,6 +61,20 @@ public final class Addresses {
         return address;
     }
 
+    /**
+     * True for an RFC 5322 addr-spec in its plain form: a dot-atom or quoted local part and a
+     * dot-atom domain. Such an address cannot spell a path ("../x" is not a dot-atom).
+     */
+    public static boolean isAddrSpec(String address) {
+        return ADDR_SPEC.matcher(address).matches();
+    }
+
+    private static final String LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?";
+    private static final java.util.regex.Pattern ADDR_SPEC = java.util.regex.Pattern.compile(
+            "(?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+            + "|\"(?:[^\"\\\\\\r\\n]|\\\\.)*\")"
+            + "@" + LABEL + "(?:\\." + LABEL + ")*");
+
     /** The lookup key for an address: lower case; mailbox names compare case-insensitively. */
     public static String key(String address) {
         return address.toLowerCase(Locale.ROOT);

@@ -65,9 +65,10 @@ public final class Pipeline {
         boolean encrypt = mode.encrypts() && missing.isEmpty();
         boolean sign = mode.signs() || (mode.encrypts() && !encrypt);
 
+        String author = author(input);
         byte[] entity = CanonicalEntity.of(input);
         if (sign) {
-            entity = signer.sign(entity, keys.find(author(input)));
+            entity = signer.sign(entity, keys.find(author));
         }
         if (encrypt) {
             entity = encryptor.encrypt(entity, recipients);
@@ -123,7 +124,12 @@ public final class Pipeline {
             throw new PermanentFailure("no From address: the signing key is chosen by the"
                     + " author's address; add a From header");
         }
-        return Addresses.checked(from.get(0), "From");
+        String author = from.get(0);
+        if (!Addresses.isAddrSpec(author)) {
+            throw new PermanentFailure("no key for '" + Addresses.printable(author) + "': the From"
+                    + " address is not a valid RFC 5322 mailbox, so no key file is looked up");
+        }
+        return author;
     }
 
     private String action(boolean sign, boolean encrypt, List<String> missing) {
