@@ -1,0 +1,74 @@
+package org.smimepickup.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigTest {
+    private static final Path REFERENCE =
+            Path.of(System.getProperty("project.root", "."), "conf", "smime-pickup.conf");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void referenceConfigDocumentsEveryKeyWithItsDefault() throws IOException {
+        String text = Files.readString(REFERENCE);
+        for (var entry : Config.DEFAULTS.entrySet()) {
+            Matcher line = Pattern.compile("(?m)^" + Pattern.quote(entry.getKey())
+                    + "[ \\t]*=[ \\t]*(.*)$").matcher(text);
+            assertThat(line.find()).as("key %s documented", entry.getKey()).isTrue();
+            String documented = line.group(1).strip();
+            String expected = entry.getValue() == null ? "" : entry.getValue();
+            assertThat(documented).as("default of %s", entry.getKey()).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void referenceConfigLoads() throws ConfigException {
+        Config config = Config.load(REFERENCE);
+
+        assertThat(config.mode()).isEqualTo(Mode.SIGN_ENCRYPT);
+        assertThat(config.missingCertPolicy()).isEqualTo("fail");
+        assertThat(config.trustDir()).isNull();
+    }
+
+    @Test
+    void unknownKeyIsRefusedWithItsLineNumber() throws IOException {
+        Path file = write("spool.dir = /tmp/x\nspool.dri = /tmp/y\n");
+
+        assertThatThrownBy(() -> Config.load(file)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("line 2").hasMessageContaining("spool.dri");
+    }
+
+    @Test
+    void badModeSaysWhatIsAllowed() throws IOException {
+        Path file = write("mode = sign-and-encrypt\n");
+
+        assertThatThrownBy(() -> Config.load(file)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("sign, encrypt or sign+encrypt");
+    }
+
+    @Test
+    void relativePathsAreTakenFromTheConfigFolder() throws Exception {
+        Path file = write("spool.dir = spool\npickup.dir = out/pickup\n");
+
+        Config config = Config.load(file);
+
+        assertThat(config.spoolDir()).isEqualTo(dir.resolve("spool"));
+        assertThat(config.pickupStagingDir()).isEqualTo(dir.resolve("out/.pickup.staging"));
+    }
+
+    private Path write(String text) throws IOException {
+        Path file = dir.resolve("test.conf");
+        Files.writeString(file, text);
+        return file;
+    }
+}
