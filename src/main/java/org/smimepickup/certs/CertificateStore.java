@@ -1,27 +1,39 @@
 package org.smimepickup.certs;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.cert.X509Certificate;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.smimepickup.failure.PermanentFailure;
 import org.smimepickup.message.Addresses;
 
 /**
- * Recipient certificates in {@code certs.dir}, named {@code <address>.crt}. A certificate that
- * is missing, unreadable or out of its validity dates is not usable; the failure says which and
- * where it was looked for. Thread-safe.
+ * Recipient certificates in {@code certs.dir}: found by file name ({@code <address>.crt}) or by
+ * any rfc822Name in their subject alternative names. The index is rebuilt when the folder
+ * changes; files already read are not parsed again. When several certificates match, the newest
+ * one that passes every check wins; when none passes, the failure names each and why.
+ * Thread-safe.
  */
 public final class CertificateStore {
     private final Path dir;
-    private final AddressIndex index;
-    private final ConcurrentHashMap<Path, Cached> cache = new ConcurrentHashMap<>();
+    private final TrustAnchors trust;
+    private final Map<Path, Entry> parsed = new HashMap<>();
+    private Map<String, List<Entry>> byAddress = Map.of();
+    private FileTime listed;
 
-    private record Cached(long modified, X509Certificate certificate) {
+    private record Entry(Path file, FileTime modified, X509Certificate certificate) {
     }
 
-    public CertificateStore(Path dir) {
+    public CertificateStore(Path dir, TrustAnchors trust) {
         this.dir = dir;
-        this.index = new AddressIndex(dir, ".crt");
+        this.trust = trust;
     }
 
     public Path dir() {
@@ -30,18 +42,88 @@ public final class CertificateStore {
 
     /** The usable certificate for {@code address}, or a failure saying why there is none. */
     public X509Certificate find(String address) throws PermanentFailure {
-        Path file = index.find(address);
-        if (file == null) {
+        List<Entry> candidates = candidates(address);
+        if (candidates.isEmpty()) {
             throw new PermanentFailure("no certificate for " + Addresses.printable(address)
-                    + ": looked for " + Addresses.printable(address) + ".crt in certs.dir " + dir);
+                    + ": looked for " + Addresses.printable(address) + ".crt and for its address"
+                    + " in the certificates of certs.dir " + dir);
         }
-        long modified = file.toFile().lastModified();
-        Cached cached = cache.get(file);
-        if (cached == null || cached.modified() != modified) {
-            cached = new Cached(modified, PemFiles.certificates(file).get(0));
-            cache.put(file, cached);
+        X509Certificate best = null;
+        List<String> refused = new ArrayList<>();
+        for (Entry entry : candidates) {
+            List<String> problems = CertificateCheck.problems(entry.certificate(), address,
+                    CertificateCheck.Use.ENCRYPT, trust.anchors(), trust.intermediates());
+            if (!problems.isEmpty()) {
+                refused.add(entry.file().getFileName() + ": " + String.join(", ", problems));
+            } else if (best == null
+                    || entry.certificate().getNotBefore().after(best.getNotBefore())) {
+                best = entry.certificate();
+            }
         }
-        SigningKeys.checkDates(cached.certificate(), file);
-        return cached.certificate();
+        if (best == null) {
+            throw new PermanentFailure("no usable certificate for " + Addresses.printable(address)
+                    + " in certs.dir " + dir + " (" + String.join("; ", refused) + ")");
+        }
+        return best;
+    }
+
+    private synchronized List<Entry> candidates(String address) {
+        refresh();
+        return byAddress.getOrDefault(address.toLowerCase(Locale.ROOT), List.of());
+    }
+
+    private void refresh() {
+        FileTime modified;
+        try {
+            modified = Files.getLastModifiedTime(dir);
+        } catch (IOException e) {
+            byAddress = Map.of();
+            listed = null;
+            return;
+        }
+        if (modified.equals(listed)) {
+            return;
+        }
+        Map<String, List<Entry>> index = new HashMap<>();
+        Map<Path, Entry> seen = new HashMap<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.{crt,pem}")) {
+            for (Path file : files) {
+                Entry entry = entry(file);
+                if (entry != null) {
+                    seen.put(file, entry);
+                    addToIndex(index, entry);
+                }
+            }
+        } catch (IOException e) {
+            return;
+        }
+        parsed.keySet().retainAll(seen.keySet());
+        parsed.putAll(seen);
+        byAddress = index;
+        listed = modified;
+    }
+
+    /** The parsed file, reused when unchanged; null for a file that is not a certificate. */
+    private Entry entry(Path file) {
+        try {
+            FileTime modified = Files.getLastModifiedTime(file);
+            Entry known = parsed.get(file);
+            if (known != null && known.modified().equals(modified)) {
+                return known;
+            }
+            return new Entry(file, modified, PemFiles.certificates(file).get(0));
+        } catch (IOException | PermanentFailure e) {
+            return null;
+        }
+    }
+
+    private static void addToIndex(Map<String, List<Entry>> index, Entry entry) {
+        java.util.Set<String> addresses = new java.util.TreeSet<>(
+                CertificateCheck.addresses(entry.certificate()));
+        String name = entry.file().getFileName().toString();
+        addresses.add(name.substring(0, name.lastIndexOf('.')).toLowerCase(Locale.ROOT));
+        for (String address : addresses) {
+            index.computeIfAbsent(address, a -> new ArrayList<>()).add(entry);
+        }
     }
 }

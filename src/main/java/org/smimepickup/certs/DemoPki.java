@@ -71,9 +71,8 @@ public final class DemoPki {
     public Issued issue(String address, int days) throws GeneralSecurityException {
         KeyPair keys = rsa();
         try {
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-                    new X500Name("CN=" + caCertificate.getSubjectX500Principal().getName()
-                            .replace("CN=", "")), serial(),
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCertificate,
+                    serial(),
                     Date.from(Instant.now().minus(Duration.ofHours(1))),
                     Date.from(Instant.now().plus(Duration.ofDays(days))),
                     new X500Name("CN=" + address + ",E=" + address), keys.getPublic());

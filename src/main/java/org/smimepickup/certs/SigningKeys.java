@@ -9,7 +9,6 @@ import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
-import java.util.Date;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,16 +23,46 @@ import org.smimepickup.message.Addresses;
 public final class SigningKeys {
     private final Path dir;
     private final Set<PosixFilePermission> allowedMode;
+    private final TrustAnchors trust;
     private final AddressIndex keys;
     private final AddressIndex certs;
     private final ConcurrentHashMap<Path, Loaded> cache = new ConcurrentHashMap<>();
 
-    private record Loaded(FileTime keyTime, FileTime certTime, SigningIdentity identity) {
+    /** A loaded identity and its last check, redone every minute so expiry is noticed. */
+    private static final class Loaded {
+        final FileTime keyTime;
+        final FileTime certTime;
+        final SigningIdentity identity;
+        volatile List<String> problems;
+        volatile long checkedAt;
+
+        Loaded(FileTime keyTime, FileTime certTime, SigningIdentity identity) {
+            this.keyTime = keyTime;
+            this.certTime = certTime;
+            this.identity = identity;
+        }
+
+        SigningIdentity identity() {
+            return identity;
+        }
     }
 
-    public SigningKeys(Path dir, Set<PosixFilePermission> allowedMode) {
+    private List<String> checked(SigningIdentity identity, Loaded loaded) {
+        long now = System.currentTimeMillis();
+        if (loaded.problems == null || now - loaded.checkedAt > 60_000) {
+            List<X509Certificate> helpers = new java.util.ArrayList<>(identity.chain());
+            helpers.addAll(trust.intermediates());
+            loaded.problems = CertificateCheck.problems(identity.certificate(),
+                    identity.address(), CertificateCheck.Use.SIGN, trust.anchors(), helpers);
+            loaded.checkedAt = now;
+        }
+        return loaded.problems;
+    }
+
+    public SigningKeys(Path dir, Set<PosixFilePermission> allowedMode, TrustAnchors trust) {
         this.dir = dir;
         this.allowedMode = allowedMode;
+        this.trust = trust;
         this.keys = new AddressIndex(dir, ".pem");
         this.certs = new AddressIndex(dir, ".crt");
     }
@@ -49,13 +78,18 @@ public final class SigningKeys {
         FileTime keyTime = modified(keyFile);
         FileTime certTime = modified(certFile);
         Loaded loaded = cache.get(keyFile);
-        if (loaded == null || !loaded.keyTime().equals(keyTime)
-                || !loaded.certTime().equals(certTime)) {
+        if (loaded == null || !loaded.keyTime.equals(keyTime)
+                || !loaded.certTime.equals(certTime)) {
             loaded = new Loaded(keyTime, certTime, load(address, keyFile, certFile));
             cache.put(keyFile, loaded);
         }
-        checkDates(loaded.identity().certificate(), certFile);
-        return loaded.identity();
+        SigningIdentity identity = loaded.identity();
+        List<String> problems = checked(identity, loaded);
+        if (!problems.isEmpty()) {
+            throw new PermanentFailure("signing certificate " + certFile + " cannot sign for "
+                    + Addresses.printable(address) + ": " + String.join("; ", problems));
+        }
+        return identity;
     }
 
     /** Every address with both files present. */
@@ -91,18 +125,6 @@ public final class SigningKeys {
         } catch (GeneralSecurityException e) {
             throw new PermanentFailure("cannot use the key for " + certificate
                     .getSubjectX500Principal() + ": " + e.getMessage());
-        }
-    }
-
-    static void checkDates(X509Certificate certificate, Path file) throws PermanentFailure {
-        Date now = new Date();
-        if (now.after(certificate.getNotAfter())) {
-            throw new PermanentFailure("certificate " + file + " expired on "
-                    + certificate.getNotAfter().toInstant() + "; renew it");
-        }
-        if (now.before(certificate.getNotBefore())) {
-            throw new PermanentFailure("certificate " + file + " is not valid before "
-                    + certificate.getNotBefore().toInstant());
         }
     }
 

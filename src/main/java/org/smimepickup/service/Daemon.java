@@ -30,9 +30,11 @@ import org.quartz.TriggerBuilder;
 import org.quartz.impl.StdSchedulerFactory;
 import org.smimepickup.certs.CertificateStore;
 import org.smimepickup.certs.SigningKeys;
+import org.smimepickup.certs.TrustAnchors;
 import org.smimepickup.config.Config;
 import org.smimepickup.config.ConfigException;
 import org.smimepickup.deliver.PickupWriter;
+import org.smimepickup.failure.PermanentFailure;
 import org.smimepickup.message.Addresses;
 import org.smimepickup.spool.RetryState;
 import org.smimepickup.spool.Spool;
@@ -44,9 +46,15 @@ import org.tinylog.Logger;
  * {@code rescan.seconds}, and an event overflow triggers a rescan at once.
  */
 public final class Daemon {
-    private final Config config;
+    // replaced together by a reload; a message in flight finishes with the set it started with
+    private volatile Config config;
+    private volatile Pipeline pipeline;
+    private volatile Dispatcher dispatcher;
     private final Spool spool;
-    private final Dispatcher dispatcher;
+    private final SystemdNotifier notifier = SystemdNotifier.fromEnvironment();
+    private final AtomicBoolean reloadRequested = new AtomicBoolean();
+    private long statusSentNanos;
+    private String statusSent = "";
     private final BlockingQueue<Path> queue = new LinkedBlockingQueue<>();
     private final Set<Path> queued = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -57,11 +65,21 @@ public final class Daemon {
         this.spool = new Spool(config.spoolDir());
         PickupWriter pickup = new PickupWriter(config.pickupDir(), config.pickupStagingDir(),
                 config.outputMode());
-        Pipeline pipeline = new Pipeline(config, new SigningKeys(config.keysDir(),
-                config.keysAllowedMode()), new CertificateStore(config.certsDir()), pickup);
+        TrustAnchors trust = trustAnchors(config);
+        this.pipeline = new Pipeline(config, new SigningKeys(config.keysDir(),
+                config.keysAllowedMode(), trust), new CertificateStore(config.certsDir(), trust),
+                pickup);
         this.dispatcher = new Dispatcher(spool, pipeline, config.retryFirstMillis(),
                 config.retryMaxMillis(), config.retryGiveUpMillis());
         prepare(pickup);
+    }
+
+    private static TrustAnchors trustAnchors(Config config) throws ConfigException {
+        try {
+            return TrustAnchors.load(config.trustDir());
+        } catch (PermanentFailure e) {
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     private void prepare(PickupWriter pickup) throws ConfigException {
@@ -122,11 +140,13 @@ public final class Daemon {
         rescan();
         Logger.info("smime-pickup running: spool {} mode {} workers {} pickup {}",
                 config.spoolDir(), config.mode(), config.workers(), config.pickupDir());
+        notifier.ready(statusLine());
 
         try {
             watch(watcher);
         } finally {
-            // 1. stop taking new work: no events, no rescans
+            // 1. stop taking new work: no events, no rescans; systemd shows "deactivating"
+            notifier.stopping("draining: finishing messages in flight");
             watcher.close();
             scheduler.shutdown(false);
             // 2. let workers finish what they hold, within the grace period
@@ -145,6 +165,91 @@ public final class Daemon {
         stopping.set(true);
     }
 
+    /** Asks the main loop to reload the configuration; safe from a signal handler thread. */
+    public void requestReload() {
+        reloadRequested.set(true);
+    }
+
+    /** One turn of the main loop's housekeeping: reload on request, watchdog, status line. */
+    private void tick() {
+        if (reloadRequested.getAndSet(false)) {
+            reload();
+        }
+        notifier.watchdogIfDue();
+        reportStatus();
+    }
+
+    /**
+     * Reads the config file again and checks the new set (keys included) as check-config does;
+     * only a set that passes replaces the running one, so a typo never stops the service.
+     * Messages in flight finish with the set they started with.
+     */
+    void reload() {
+        notifier.reloading();
+        Config running = config;
+        try {
+            Daemon candidate = new Daemon(Config.load(running.file()));
+            List<String> errors = Preflight.check(candidate).errors();
+            if (!errors.isEmpty()) {
+                throw new ConfigException(String.join("; ", errors));
+            }
+            adopt(candidate);
+        } catch (ConfigException e) {
+            Logger.warn("reload of {} refused, the running configuration stays in force: {}",
+                    running.file(), e.getMessage());
+        }
+        notifier.ready(statusLine());
+    }
+
+    private void adopt(Daemon candidate) throws ConfigException {
+        Config next = candidate.config;
+        if (!next.spoolDir().equals(config.spoolDir())) {
+            throw new ConfigException("spool.dir changed from " + config.spoolDir() + " to "
+                    + next.spoolDir() + "; that takes a restart");
+        }
+        if (next.workers() != config.workers() || next.rescanSeconds() != config.rescanSeconds()) {
+            Logger.warn("reload: workers and rescan.seconds keep their values until a restart");
+        }
+        pipeline = candidate.pipeline;
+        dispatcher = candidate.dispatcher;
+        config = next;
+        Logger.info("reloaded {}: mode {} pickup {}", next.file(), next.mode(), next.pickupDir());
+    }
+
+    /** What {@code systemctl status} shows: outcomes since the start, and the queue. */
+    String statusLine() {
+        Map<Outcome, Integer> now = counts();
+        return "mode " + config.mode() + "; since start: done " + now.getOrDefault(Outcome.DONE, 0)
+                + ", failed " + now.getOrDefault(Outcome.FAILED, 0) + ", deferred "
+                + now.getOrDefault(Outcome.DEFERRED, 0) + "; queued " + queue.size();
+    }
+
+    /** Sends the status line when it changed, at most once a second. */
+    private void reportStatus() {
+        long now = System.nanoTime();
+        if (!notifier.enabled() || now - statusSentNanos < 1_000_000_000L) {
+            return;
+        }
+        String line = statusLine();
+        if (!line.equals(statusSent)) {
+            notifier.status(line);
+            statusSent = line;
+            statusSentNanos = now;
+        }
+    }
+
+    Config config() {
+        return config;
+    }
+
+    Pipeline pipeline() {
+        return pipeline;
+    }
+
+    Spool spool() {
+        return spool;
+    }
+
     private void recover() throws IOException {
         int recovered = spool.recoverWork();
         if (recovered > 0) {
@@ -154,6 +259,7 @@ public final class Daemon {
 
     private void watch(WatchService watcher) throws InterruptedException {
         while (!stopping.get()) {
+            tick();
             WatchKey key;
             try {
                 key = watcher.poll(250, TimeUnit.MILLISECONDS);
