@@ -54,6 +54,16 @@ public final class Pipeline {
         this.pickup = pickup;
     }
 
+    /** The signing keys in use, for the start-up and reload checks. */
+    SigningKeys keys() {
+        return keys;
+    }
+
+    /** The recipient certificates in use, for the start-up and reload checks. */
+    CertificateStore certs() {
+        return certs;
+    }
+
     public Delivered process(Claim claim, String id)
             throws PermanentFailure, TemporaryFailure {
         InputMessage input = InputMessage.parse(read(claim));
