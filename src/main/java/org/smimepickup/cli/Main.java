@@ -38,6 +38,7 @@ public final class Main {
                 case "check-config" -> DaemonCommands.checkConfig(Options.parse(rest), out, err);
                 case "drop" -> DropCommand.drop(Options.parse(rest), out, err);
                 case "demo-setup" -> DemoSetup.run(Options.parse(rest), out, err);
+                case "dkim" -> DkimCommand.run(rest, out, err);
                 case "help", "--help", "-h" -> {
                     usage(out);
                     yield OK;
@@ -64,6 +65,7 @@ public final class Main {
                   check-config        validate the configuration and print it
                   drop FILE... | -    put files into the inbox safely (write, fsync, rename)
                   demo-setup          create demo keys and certificates for conf/local.conf
+                  dkim                DKIM key and PowerMTA/Momentum/DNS snippets (dkim --help)
                 the default config is /etc/smime-pickup/smime-pickup.conf""");
     }
 }
