@@ -1,18 +1,23 @@
 package org.smimepickup.config;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.smimepickup.certs.KeyMode;
+import org.smimepickup.deliver.SmtpSettings;
+import org.smimepickup.deliver.SmtpTls;
 import org.smimepickup.smime.ContentCipher;
 import org.smimepickup.smime.DigestAlgorithm;
+import org.smimepickup.smime.KeyTransport;
 
 /**
  * The effective configuration: {@code key = value} lines, {@code #} comments, every key with a
@@ -27,11 +32,17 @@ public final class Config {
     private final Path file;
     private final Map<String, String> values;
     private Mode mode;
-    private String missingCert;
+    private MessageSettings.MissingCert missingCert;
+    private Policies policies;
     private ContentCipher cipher;
     private DigestAlgorithm digest;
     private Set<PosixFilePermission> keysAllowedMode;
     private Set<PosixFilePermission> outputMode;
+    private SmtpSettings smtp;
+
+    /** Environment variables that override a key, as the older one-shot tool read them. */
+    private static final Map<String, String> ENVIRONMENT = Map.of("SMTP_HOST", "smtp.host",
+            "SMTP_PORT", "smtp.port", "SMTP_USER", "smtp.user", "SMTP_PASSWORD", "smtp.password");
 
     private Config(Path file, Map<String, String> values) {
         this.file = file;
@@ -51,7 +62,10 @@ public final class Config {
         d.put("missing.cert", "fail");
         d.put("encrypt.to.sender", "false");
         d.put("cipher", "aes256-cbc");
+        d.put("key.transport", "pkcs1");
         d.put("digest", "sha256");
+        d.put("signature", "detached");
+        d.put("control.header", "false");
         d.put("workers", "0");
         d.put("rescan.seconds", "5");
         d.put("max.message.bytes", "52428800");
@@ -61,11 +75,29 @@ public final class Config {
         d.put("retry.max.seconds", "600");
         d.put("retry.giveup.hours", "96");
         d.put("shutdown.grace.seconds", "30");
+        d.put("smtp.host", null);
+        d.put("smtp.port", "25");
+        d.put("smtp.tls", "starttls");
+        d.put("smtp.tls.trust", null);
+        d.put("smtp.tls.verify", "true");
+        d.put("smtp.user", null);
+        d.put("smtp.password", null);
+        d.put("smtp.password.file", null);
+        d.put("smtp.auth.plaintext", "false");
+        d.put("smtp.helo", null);
+        d.put("smtp.connections", "2");
+        d.put("smtp.timeout.seconds", "60");
         return d;
     }
 
-    /** Reads and validates a config file. */
+    /** Reads and validates a config file; SMTP_HOST and the like override its keys. */
     public static Config load(Path file) throws ConfigException {
+        return load(file, System.getenv());
+    }
+
+    /** As {@link #load(Path)}, with {@code environment} in place of the process's. */
+    public static Config load(Path file, Map<String, String> environment)
+            throws ConfigException {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -84,11 +116,17 @@ public final class Config {
                         + ": expected 'key = value'");
             }
             String key = line.substring(0, eq).strip().toLowerCase(Locale.ROOT);
-            if (!DEFAULTS.containsKey(key)) {
+            if (!DEFAULTS.containsKey(key) && !Policies.isPolicyKey(key)) {
                 throw new ConfigException(file + " line " + (n + 1) + ": unknown key '" + key
                         + "' (see conf/smime-pickup.conf for the keys)");
             }
             values.put(key, line.substring(eq + 1).strip());
+        }
+        for (Map.Entry<String, String> e : ENVIRONMENT.entrySet()) {
+            String v = environment.get(e.getKey());
+            if (v != null && !v.isEmpty()) {
+                values.put(e.getValue(), v);
+            }
         }
         Config config = new Config(file.toAbsolutePath(), values);
         config.validate();
@@ -100,6 +138,7 @@ public final class Config {
         missingCert = parseMissingCert();
         cipher = parseCipher();
         digest = parseDigest();
+        policies = Policies.build(values, defaultSettings());
         keysAllowedMode = octal("keys.allowed.mode");
         outputMode = octal("output.mode");
         integer("workers", 0, 256);
@@ -111,9 +150,98 @@ public final class Config {
         integer("shutdown.grace.seconds", 1, 3600);
         bool("encrypt.to.sender");
         String delivery = text("delivery").toLowerCase(Locale.ROOT);
-        if (!delivery.equals("pickup")) {
-            throw new ConfigException("delivery = " + delivery + ": only 'pickup' is supported"
-                    + " so far");
+        if (!delivery.equals("pickup") && !delivery.equals("smtp")) {
+            throw new ConfigException("delivery = " + delivery + ": use pickup or smtp");
+        }
+        smtp = delivery.equals("smtp") ? parseSmtp() : null;
+    }
+
+    /** A copy with one key changed, validated again; for command-line options. */
+    public Config with(String key, String value) throws ConfigException {
+        Map<String, String> changed = new LinkedHashMap<>(values);
+        changed.put(key, value);
+        Config config = new Config(file, changed);
+        config.validate();
+        return config;
+    }
+
+    /** How to inject over SMTP; null unless {@code delivery = smtp}. */
+    public SmtpSettings smtp() {
+        return smtp;
+    }
+
+    private SmtpSettings parseSmtp() throws ConfigException {
+        if (text("smtp.host").isEmpty()) {
+            throw new ConfigException("delivery = smtp but smtp.host is not set (nor the"
+                    + " environment variable SMTP_HOST): set it to the MTA, e.g. 127.0.0.1");
+        }
+        integer("smtp.port", 1, 65_535);
+        integer("smtp.connections", 1, 64);
+        integer("smtp.timeout.seconds", 1, 3600);
+        bool("smtp.tls.verify");
+        bool("smtp.auth.plaintext");
+        SmtpTls tls;
+        try {
+            tls = SmtpTls.parse(text("smtp.tls"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("smtp.tls = " + e.getMessage());
+        }
+        List<String> warnings = new ArrayList<>();
+        String user = text("smtp.user").isEmpty() ? null : text("smtp.user");
+        String password = smtpPassword(warnings);
+        if (user != null && password == null) {
+            throw new ConfigException("smtp.user is set but no password: set smtp.password,"
+                    + " smtp.password.file or the environment variable SMTP_PASSWORD");
+        }
+        boolean plaintext = Boolean.parseBoolean(text("smtp.auth.plaintext"));
+        if (user != null && tls == SmtpTls.NONE && !plaintext) {
+            throw new ConfigException("smtp.user with smtp.tls = none would send the password"
+                    + " in clear; use TLS, or set smtp.auth.plaintext = true");
+        }
+        return new SmtpSettings(text("smtp.host"), Integer.parseInt(text("smtp.port")), tls,
+                text("smtp.tls.trust").isEmpty() ? null : path("smtp.tls.trust"),
+                Boolean.parseBoolean(text("smtp.tls.verify")), user, password, plaintext,
+                text("smtp.helo").isEmpty() ? localHostName() : text("smtp.helo"),
+                Integer.parseInt(text("smtp.connections")),
+                Integer.parseInt(text("smtp.timeout.seconds")), warnings);
+    }
+
+    /** From smtp.password.file, else the key (or SMTP_PASSWORD); null when neither is set. */
+    private String smtpPassword(List<String> warnings) throws ConfigException {
+        if (!text("smtp.password.file").isEmpty()) {
+            Path secret = path("smtp.password.file");
+            try {
+                warnIfOthersRead(secret, warnings);
+                return Files.readString(secret, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new ConfigException("smtp.password.file = " + secret + ": cannot read it: "
+                        + e.getMessage());
+            }
+        }
+        if (text("smtp.password").isEmpty()) {
+            return null;
+        }
+        try {
+            warnIfOthersRead(file, warnings);
+        } catch (IOException e) {
+            // the file was just read; a failing stat only loses the warning
+        }
+        return text("smtp.password");
+    }
+
+    private static void warnIfOthersRead(Path secret, List<String> warnings)
+            throws IOException {
+        if (Files.getPosixFilePermissions(secret).contains(PosixFilePermission.OTHERS_READ)) {
+            warnings.add(secret + " holds the SMTP password and every user can read it;"
+                    + " run: chmod o-rwx " + secret);
+        }
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
         }
     }
 
@@ -165,17 +293,35 @@ public final class Config {
         }
     }
 
-    /** {@code fail} (default) or {@code sign-only}: what to do for a recipient with no cert. */
-    public String missingCertPolicy() {
+    /** What to do for a recipient with no usable certificate, when no policy says. */
+    public MessageSettings.MissingCert missingCertPolicy() {
         return missingCert;
     }
 
-    private String parseMissingCert() throws ConfigException {
-        String v = text("missing.cert").toLowerCase(Locale.ROOT);
-        if (!v.equals("fail") && !v.equals("sign-only")) {
-            throw new ConfigException("missing.cert = " + v + ": use fail or sign-only");
+    private MessageSettings.MissingCert parseMissingCert() throws ConfigException {
+        try {
+            return MessageSettings.MissingCert.parse(text("missing.cert"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("missing.cert = " + e.getMessage());
         }
-        return v;
+    }
+
+    /** The global settings, before any policy. */
+    private MessageSettings defaultSettings() throws ConfigException {
+        try {
+            return new MessageSettings(mode, missingCert, Policies.bool(text("encrypt.to.sender")),
+                    cipher, KeyTransport.parse(text("key.transport")), digest,
+                    Policies.opaque(text("signature")), Policies.bool(text("control.header")),
+                    "default");
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("key.transport, signature, encrypt.to.sender or"
+                    + " control.header: " + e.getMessage());
+        }
+    }
+
+    /** Per-sender and per-recipient rules over the global settings. */
+    public Policies policies() {
+        return policies;
     }
 
     public boolean encryptToSender() {
@@ -250,7 +396,7 @@ public final class Config {
         for (Map.Entry<String, String> e : values.entrySet()) {
             String v = e.getValue() == null ? "" : e.getValue();
             out.append(e.getKey()).append(" = ")
-                    .append(e.getKey().contains("password") && !v.isEmpty() ? "********" : v)
+                    .append(e.getKey().equals("smtp.password") && !v.isEmpty() ? "****" : v)
                     .append('\n');
         }
         return out.toString();

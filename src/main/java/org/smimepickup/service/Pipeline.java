@@ -1,7 +1,14 @@
 package org.smimepickup.service;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -9,8 +16,12 @@ import java.util.List;
 import org.smimepickup.certs.CertificateStore;
 import org.smimepickup.certs.SigningKeys;
 import org.smimepickup.config.Config;
+import org.smimepickup.config.ConfigException;
 import org.smimepickup.config.Mode;
+import org.smimepickup.deliver.Delivery;
+import org.smimepickup.deliver.PartialDelivery;
 import org.smimepickup.deliver.PickupWriter;
+import org.smimepickup.deliver.SmtpInjector;
 import org.smimepickup.failure.PermanentFailure;
 import org.smimepickup.failure.TemporaryFailure;
 import org.smimepickup.message.Addresses;
@@ -27,7 +38,7 @@ import org.smimepickup.spool.Claim;
  * The steps for one claimed file, in order: read, parse, decide, secure, deliver. Settling is
  * the caller's. Thread-safe: all per-message state lives on the stack.
  */
-public final class Pipeline {
+public final class Pipeline implements AutoCloseable {
     private final int maxBytes;
     private final Mode mode;
     private final boolean signOnlyWithoutCert;
@@ -36,22 +47,44 @@ public final class Pipeline {
     private final CertificateStore certs;
     private final SmimeSigner signer;
     private final SmimeEncryptor encryptor;
-    private final PickupWriter pickup;
+    private final Delivery delivery;
 
-    /** What was done to one message, for the log line. */
-    public record Delivered(Envelope envelope, String action, Path where) {
+    /** What was done to one message, for the log line; {@code where} has no spaces. */
+    public record Delivered(Envelope envelope, String action, String where) {
     }
 
-    public Pipeline(Config config, SigningKeys keys, CertificateStore certs, PickupWriter pickup) {
+    /** Delivers as {@code delivery} in the config says: into {@code pickup}, or over SMTP. */
+    public Pipeline(Config config, SigningKeys keys, CertificateStore certs, PickupWriter pickup)
+            throws ConfigException {
+        this(config, keys, certs, deliveryFor(config, pickup));
+    }
+
+    public Pipeline(Config config, SigningKeys keys, CertificateStore certs, Delivery delivery) {
         this.maxBytes = config.maxMessageBytes();
         this.mode = config.mode();
-        this.signOnlyWithoutCert = config.missingCertPolicy().equals("sign-only");
+        this.signOnlyWithoutCert = config.missingCertPolicy()
+                == org.smimepickup.config.MessageSettings.MissingCert.SIGN_ONLY;
         this.encryptToSender = config.encryptToSender();
         this.keys = keys;
         this.certs = certs;
         this.signer = new SmimeSigner(config.digest());
         this.encryptor = new SmimeEncryptor(config.cipher());
-        this.pickup = pickup;
+        this.delivery = delivery;
+    }
+
+    private static Delivery deliveryFor(Config config, PickupWriter pickup)
+            throws ConfigException {
+        if (config.smtp() == null) {
+            return (envelope, header, entity, id) ->
+                    pickup.write(envelope, header, entity, id).toString();
+        }
+        try {
+            SmtpInjector smtp = new SmtpInjector(config.smtp());
+            smtp.logStartup();
+            return smtp;
+        } catch (GeneralSecurityException e) {
+            throw new ConfigException("smtp.tls: cannot set up TLS: " + e.getMessage());
+        }
     }
 
     /** The signing keys in use, for the start-up and reload checks. */
@@ -68,6 +101,24 @@ public final class Pipeline {
             throws PermanentFailure, TemporaryFailure {
         InputMessage input = InputMessage.parse(read(claim));
         Envelope envelope = EnvelopeReader.read(input);
+        try {
+            return process(input, envelope, id);
+        } catch (PermanentFailure | TemporaryFailure e) {
+            if (e instanceof PartialDelivery partial && !partial.delivered().isEmpty()) {
+                keepOnly(claim, input, envelope, partial.undelivered(), e);
+            }
+            throw e;
+        }
+    }
+
+    /** The steps after reading, for input that is not in the spool ({@code send}). */
+    public Delivered process(byte[] data, String id) throws PermanentFailure, TemporaryFailure {
+        InputMessage input = InputMessage.parse(data);
+        return process(input, EnvelopeReader.read(input), id);
+    }
+
+    private Delivered process(InputMessage input, Envelope envelope, String id)
+            throws PermanentFailure, TemporaryFailure {
 
         List<String> missing = new ArrayList<>();
         List<X509Certificate> recipients = mode.encrypts()
@@ -84,8 +135,48 @@ public final class Pipeline {
             entity = encryptor.encrypt(entity, recipients);
         }
         byte[] header = OuterHeader.of(input, id, ZonedDateTime.now());
-        Path where = pickup.write(envelope, header, entity, id);
+        String where = delivery.deliver(envelope, header, entity, id);
         return new Delivered(envelope, action(sign, encrypt, missing), where);
+    }
+
+    /**
+     * After a partial delivery, rewrites the claimed file with {@code x-receiver} lines for the
+     * recipients still owed the message, so that a retry (or a requeue from failed/) cannot
+     * give the others a second copy. When that fails, the message goes to failed/: a reason
+     * naming who got it is better than a duplicate.
+     */
+    private static void keepOnly(Claim claim, InputMessage input, Envelope envelope,
+            List<String> undelivered, Exception failure) throws PermanentFailure {
+        StringBuilder lines = new StringBuilder("x-sender: <" + envelope.sender() + ">\r\n");
+        for (String recipient : undelivered) {
+            lines.append("x-receiver: <").append(recipient).append(">\r\n");
+        }
+        for (String extra : envelope.extras()) {
+            lines.append(extra).append("\r\n");
+        }
+        byte[] data = input.data();
+        Path file = claim.path();
+        Path partial = file.resolveSibling("." + file.getFileName() + ".recipients.tmp");
+        try (FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            out.write(ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.US_ASCII)));
+            out.write(ByteBuffer.wrap(data, input.headerStart(), data.length
+                    - input.headerStart()));
+            out.force(true);
+            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new PermanentFailure(failure.getMessage() + ". Could not record which"
+                    + " recipients are left (" + e.getMessage() + "), so it is not retried:"
+                    + " send it again to " + String.join(", ", undelivered) + " only");
+        }
+    }
+
+    /** Ends the SMTP sessions; pickup delivery holds nothing open. */
+    @Override
+    public void close() {
+        if (delivery instanceof SmtpInjector smtp) {
+            smtp.close();
+        }
     }
 
     private byte[] read(Claim claim) throws PermanentFailure, TemporaryFailure {
