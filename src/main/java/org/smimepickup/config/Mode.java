@@ -6,7 +6,9 @@ import java.util.Locale;
 public enum Mode {
     SIGN("sign"),
     ENCRYPT("encrypt"),
-    SIGN_ENCRYPT("sign+encrypt");
+    SIGN_ENCRYPT("sign+encrypt"),
+    /** Passed on canonical but unsecured: for policies that exempt some mail. */
+    NONE("none");
 
     private final String text;
 
@@ -15,11 +17,11 @@ public enum Mode {
     }
 
     public boolean signs() {
-        return this != ENCRYPT;
+        return this == SIGN || this == SIGN_ENCRYPT;
     }
 
     public boolean encrypts() {
-        return this != SIGN;
+        return this == ENCRYPT || this == SIGN_ENCRYPT;
     }
 
     @Override
@@ -34,6 +36,6 @@ public enum Mode {
                 return mode;
             }
         }
-        throw new IllegalArgumentException("'" + value + "' (use sign, encrypt or sign+encrypt)");
+        throw new IllegalArgumentException("'" + value + "' (use sign, encrypt, sign+encrypt or none)");
     }
 }

@@ -3,32 +3,50 @@ package org.smimepickup.smime;
 import java.io.IOException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
+import org.bouncycastle.cms.CMSAuthEnvelopedDataGenerator;
 import org.bouncycastle.cms.CMSEnvelopedDataGenerator;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSProcessableByteArray;
 import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
+import org.bouncycastle.cms.RecipientInfoGenerator;
 import org.bouncycastle.cms.jcajce.JceKeyTransRecipientInfoGenerator;
+import org.bouncycastle.operator.OutputAEADEncryptor;
+import org.bouncycastle.operator.OutputEncryptor;
+import org.bouncycastle.operator.jcajce.JceAsymmetricKeyWrapper;
 import org.smimepickup.failure.PermanentFailure;
 import org.smimepickup.message.ByteSink;
 
 /**
  * Encrypts a MIME entity once for all its recipients: one EnvelopedData with a key-transport
- * RecipientInfo per certificate, identified by issuer and serial number. Thread-safe.
+ * RecipientInfo per certificate, identified by issuer and serial number; AES-GCM goes in
+ * AuthEnvelopedData. Thread-safe.
  */
 public final class SmimeEncryptor {
     private final ContentCipher cipher;
+
+    public SmimeEncryptor() {
+        this(ContentCipher.AES256_CBC);
+    }
 
     public SmimeEncryptor(ContentCipher cipher) {
         this.cipher = cipher;
     }
 
-    /** The complete application/pkcs7-mime entity, header fields first, CRLF throughout. */
+    /** With the cipher given at construction and PKCS#1 v1.5 key transport. */
     public byte[] encrypt(byte[] entity, List<X509Certificate> recipients)
             throws PermanentFailure {
-        byte[] der = envelope(entity, recipients);
+        return encrypt(entity, recipients, cipher, KeyTransport.PKCS1);
+    }
+
+    /** The complete application/pkcs7-mime entity, header fields first, CRLF throughout. */
+    public byte[] encrypt(byte[] entity, List<X509Certificate> recipients, ContentCipher cipher,
+            KeyTransport transport) throws PermanentFailure {
+        byte[] der = envelope(entity, recipients, cipher, transport);
         ByteSink out = new ByteSink(der.length * 4 / 3 + 512);
-        out.ascii("Content-Type: application/pkcs7-mime; smime-type=enveloped-data;").crlf()
+        String smimeType = cipher.authenticated() ? "authEnveloped-data" : "enveloped-data";
+        out.ascii("Content-Type: application/pkcs7-mime; smime-type=" + smimeType + ";").crlf()
                 .ascii(" name=\"smime.p7m\"").crlf();
         out.ascii("Content-Transfer-Encoding: base64").crlf();
         out.ascii("Content-Disposition: attachment; filename=\"smime.p7m\"").crlf().crlf();
@@ -36,29 +54,47 @@ public final class SmimeEncryptor {
         return out.toByteArray();
     }
 
-    private byte[] envelope(byte[] entity, List<X509Certificate> recipients)
-            throws PermanentFailure {
-        CMSEnvelopedDataGenerator generator = new CMSEnvelopedDataGenerator();
+    private static byte[] envelope(byte[] entity, List<X509Certificate> recipients,
+            ContentCipher cipher, KeyTransport transport) throws PermanentFailure {
+        List<RecipientInfoGenerator> infos = new ArrayList<>();
         for (X509Certificate recipient : recipients) {
-            if (!recipient.getPublicKey().getAlgorithm().equals("RSA")) {
-                throw new PermanentFailure("certificate " + recipient.getSubjectX500Principal()
-                        + " has a " + recipient.getPublicKey().getAlgorithm()
-                        + " key; only RSA recipients are supported");
-            }
-            try {
-                generator.addRecipientInfoGenerator(new JceKeyTransRecipientInfoGenerator(
-                        recipient).setProvider(Providers.bc()));
-            } catch (CertificateEncodingException e) {
-                throw new PermanentFailure("unreadable recipient certificate "
-                        + recipient.getSubjectX500Principal(), e);
-            }
+            infos.add(recipientInfo(recipient, transport));
         }
         try {
-            return generator.generate(new CMSProcessableByteArray(entity),
-                    new JceCMSContentEncryptorBuilder(cipher.oid()).setProvider(Providers.bc())
-                            .build()).getEncoded();
+            OutputEncryptor encryptor = new JceCMSContentEncryptorBuilder(cipher.oid())
+                    .setProvider(Providers.bc()).build();
+            CMSProcessableByteArray content = new CMSProcessableByteArray(entity);
+            if (cipher.authenticated()) {
+                CMSAuthEnvelopedDataGenerator generator = new CMSAuthEnvelopedDataGenerator();
+                infos.forEach(generator::addRecipientInfoGenerator);
+                return generator.generate(content, (OutputAEADEncryptor) encryptor).getEncoded();
+            }
+            CMSEnvelopedDataGenerator generator = new CMSEnvelopedDataGenerator();
+            infos.forEach(generator::addRecipientInfoGenerator);
+            return generator.generate(content, encryptor).getEncoded();
         } catch (CMSException | IOException e) {
             throw new PermanentFailure("cannot encrypt: " + e.getMessage(), e);
+        }
+    }
+
+    /** Identified by issuer and serial number, which every reader understands. */
+    private static RecipientInfoGenerator recipientInfo(X509Certificate recipient,
+            KeyTransport transport) throws PermanentFailure {
+        if (!recipient.getPublicKey().getAlgorithm().equals("RSA")) {
+            throw new PermanentFailure("certificate " + recipient.getSubjectX500Principal()
+                    + " has a " + recipient.getPublicKey().getAlgorithm()
+                    + " key; only RSA recipients are supported");
+        }
+        try {
+            JceKeyTransRecipientInfoGenerator info = transport == KeyTransport.OAEP
+                    ? new JceKeyTransRecipientInfoGenerator(recipient,
+                            new JceAsymmetricKeyWrapper(KeyTransport.OAEP_SHA256,
+                                    recipient.getPublicKey()).setProvider(Providers.bc()))
+                    : new JceKeyTransRecipientInfoGenerator(recipient);
+            return info.setProvider(Providers.bc());
+        } catch (CertificateEncodingException e) {
+            throw new PermanentFailure("unreadable recipient certificate "
+                    + recipient.getSubjectX500Principal(), e);
         }
     }
 }

@@ -27,20 +27,34 @@ import org.smimepickup.failure.PermanentFailure;
 import org.smimepickup.message.ByteSink;
 
 /**
- * Signs a canonical MIME entity as detached {@code multipart/signed} (RFC 8551 section 3.5.3).
- * The entity's bytes are hashed once and written unchanged as the first part, so what any
- * reader hashes is exactly what was signed. Thread-safe: holds no per-message state.
+ * Signs a canonical MIME entity, detached as {@code multipart/signed} (RFC 8551 section 3.5.3,
+ * the default: readable without S/MIME) or opaque as {@code application/pkcs7-mime}. The
+ * entity's bytes are hashed once and written unchanged, so what any reader hashes is exactly
+ * what was signed. Thread-safe.
  */
 public final class SmimeSigner {
     private final DigestAlgorithm digest;
+
+    public SmimeSigner() {
+        this(DigestAlgorithm.SHA256);
+    }
 
     public SmimeSigner(DigestAlgorithm digest) {
         this.digest = digest;
     }
 
-    /** The complete multipart/signed entity, header fields first, CRLF throughout. */
+    /** Detached, with the digest given at construction. */
     public byte[] sign(byte[] entity, SigningIdentity identity) throws PermanentFailure {
-        byte[] signature = signature(entity, identity);
+        return sign(entity, identity, digest, false);
+    }
+
+    /** The complete signed entity, header fields first, CRLF throughout. */
+    public byte[] sign(byte[] entity, SigningIdentity identity, DigestAlgorithm digest,
+            boolean opaque) throws PermanentFailure {
+        if (opaque) {
+            return opaque(entity, identity, digest);
+        }
+        byte[] signature = signature(entity, identity, digest, false);
         String boundary = Mime.boundary(entity);
 
         ByteSink out = new ByteSink(entity.length + signature.length * 4 / 3 + 1024);
@@ -59,7 +73,20 @@ public final class SmimeSigner {
         return out.toByteArray();
     }
 
-    private byte[] signature(byte[] entity, SigningIdentity identity) throws PermanentFailure {
+    private byte[] opaque(byte[] entity, SigningIdentity identity, DigestAlgorithm digest)
+            throws PermanentFailure {
+        byte[] signedData = signature(entity, identity, digest, true);
+        ByteSink out = new ByteSink(signedData.length * 4 / 3 + 512);
+        out.ascii("Content-Type: application/pkcs7-mime; smime-type=signed-data;").crlf()
+                .ascii(" name=\"smime.p7m\"").crlf();
+        out.ascii("Content-Transfer-Encoding: base64").crlf();
+        out.ascii("Content-Disposition: attachment; filename=\"smime.p7m\"").crlf().crlf();
+        Mime.base64(signedData, out);
+        return out.toByteArray();
+    }
+
+    private byte[] signature(byte[] entity, SigningIdentity identity, DigestAlgorithm digest,
+            boolean encapsulate) throws PermanentFailure {
         try {
             String algorithm = digest.signatureAlgorithm(identity.key().getAlgorithm());
             ContentSigner signer = new JcaContentSignerBuilder(algorithm)
@@ -72,7 +99,7 @@ public final class SmimeSigner {
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
             generator.addSignerInfoGenerator(info);
             generator.addCertificates(new JcaCertStore(identity.chain()));
-            return generator.generate(new CMSProcessableByteArray(entity), false)
+            return generator.generate(new CMSProcessableByteArray(entity), encapsulate)
                     .getEncoded("DER");
         } catch (OperatorCreationException | CMSException | CertificateEncodingException
                 | IOException e) {

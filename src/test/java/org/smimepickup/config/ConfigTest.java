@@ -53,7 +53,7 @@ class ConfigTest {
         Path file = write("mode = sign-and-encrypt\n");
 
         assertThatThrownBy(() -> Config.load(file)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("sign, encrypt or sign+encrypt");
+                .hasMessageContaining("sign, encrypt, sign+encrypt or none");
     }
 
     @Test
