@@ -1,0 +1,75 @@
+package org.smimepickup.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * GnuPG's gpgsm in a private home: a reader that hashes signed bytes exactly as they stand,
+ * where openssl forgives line endings. The test CA is trusted through {@code trustlist.txt};
+ * CRL checks are off; keys are imported as legacy-PBE PKCS#12, the only kind it reads.
+ */
+public final class Gpgsm implements AutoCloseable {
+    private static final byte[] PASSPHRASE = "test\n".getBytes();
+
+    private final Path home;
+
+    public Gpgsm(Path home, TestPki pki) throws IOException {
+        ExternalTool.require("gpgsm", "apt-get install gpgsm");
+        ExternalTool.require("gpgconf", "apt-get install gpgconf");
+        this.home = Files.createDirectories(home,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.writeString(home.resolve("gpgsm.conf"),
+                "disable-crl-checks\ndisable-dirmngr\ndisable-policy-checks\n");
+        Files.writeString(home.resolve("gpg-agent.conf"), "allow-loopback-pinentry\n");
+        importOrFail(List.of("--import", pki.caCertificate().toString()), null);
+        Files.writeString(home.resolve("trustlist.txt"), fingerprint(pki.caCertificate())
+                + " S relax\n");
+        for (TestPki.Identity identity : pki.identities()) {
+            Path p12 = pki.pkcs12(identity, home, true);
+            importOrFail(List.of("--pinentry-mode", "loopback", "--passphrase-fd", "0",
+                    "--import", p12.toString()), PASSPHRASE);
+        }
+    }
+
+    private void importOrFail(List<String> args, byte[] stdin) {
+        ExternalTool.Result result = call(args, stdin);
+        if (!result.ok()) {
+            throw new AssertionError("gpgsm set-up failed: " + result.lastWords());
+        }
+    }
+
+    private static String fingerprint(Path certificate) {
+        String out = ExternalTool.check("openssl", "x509", "-in", certificate.toString(),
+                "-noout", "-fingerprint", "-sha1").stdoutText();
+        return out.substring(out.indexOf('=') + 1).strip();
+    }
+
+    /** Decrypts a base64 {@code smime.p7m} body. */
+    public ExternalTool.Result decrypt(Path base64Body) {
+        return call(List.of("--pinentry-mode", "loopback", "--passphrase-fd", "0",
+                "--assume-base64", "--decrypt", base64Body.toString()), PASSPHRASE);
+    }
+
+    /** Verifies a detached base64 signature over the exact bytes in {@code data}. */
+    public ExternalTool.Result verify(Path base64Signature, Path data) {
+        return call(List.of("--assume-base64", "--verify", base64Signature.toString(),
+                data.toString()), null);
+    }
+
+    private ExternalTool.Result call(List<String> args, byte[] stdin) {
+        List<String> command = ExternalTool.args("gpgsm", "--batch", "--no-tty");
+        command.addAll(args);
+        return ExternalTool.run(command, stdin, Map.of("GNUPGHOME", home.toString()));
+    }
+
+    /** Stops the agent this home started. */
+    @Override
+    public void close() {
+        ExternalTool.run(List.of("gpgconf", "--kill", "gpg-agent"), null,
+                Map.of("GNUPGHOME", home.toString()));
+    }
+}
