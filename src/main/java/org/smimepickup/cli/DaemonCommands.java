@@ -8,9 +8,11 @@ import org.smimepickup.config.Config;
 import org.smimepickup.config.ConfigException;
 import org.smimepickup.service.Daemon;
 import org.smimepickup.service.Outcome;
+import org.smimepickup.service.Preflight;
+import org.smimepickup.service.ReloadSignal;
 import org.tinylog.Logger;
 
-/** {@code run}, {@code once} and {@code check-config}. */
+/** {@code run} and {@code once}. */
 final class DaemonCommands {
     private DaemonCommands() {
     }
@@ -46,6 +48,15 @@ final class DaemonCommands {
             err.println("configuration error: " + e.getMessage());
             return Main.CONFIG;
         }
+        Preflight.Report report = Preflight.check(daemon);
+        for (String warning : report.warnings()) {
+            Logger.warn("check: {}", warning);
+        }
+        if (!report.ok()) {
+            report.errors().forEach(error -> err.println("configuration error: " + error));
+            return Main.CONFIG;
+        }
+        ReloadSignal.install(daemon);
         CountDownLatch finished = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             daemon.stop();
@@ -60,22 +71,9 @@ final class DaemonCommands {
             return Main.OK;
         } catch (Exception e) {
             Logger.error(e, "daemon stopped by an error");
-            return Main.CONFIG;
+            return Main.SOFTWARE;
         } finally {
             finished.countDown();
-        }
-    }
-
-    static int checkConfig(Options options, PrintStream out, PrintStream err) {
-        try {
-            Config config = Config.load(options.config());
-            new Daemon(config);
-            out.print(config.describe());
-            out.println("configuration " + config.file() + " is usable");
-            return Main.OK;
-        } catch (ConfigException e) {
-            err.println("configuration error: " + e.getMessage());
-            return Main.CONFIG;
         }
     }
 }

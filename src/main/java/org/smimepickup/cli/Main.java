@@ -14,6 +14,8 @@ public final class Main {
     public static final int SOME_FAILED = 2;
     /** The command line itself is wrong. */
     public static final int USAGE = 64;
+    /** The daemon stopped on an unexpected error (a bug); systemd restarts it. */
+    public static final int SOFTWARE = 70;
 
     private Main() {
     }
@@ -35,7 +37,9 @@ public final class Main {
             return switch (args[0]) {
                 case "run" -> DaemonCommands.run(Options.parse(rest), err);
                 case "once" -> DaemonCommands.once(Options.parse(rest), out, err);
-                case "check-config" -> DaemonCommands.checkConfig(Options.parse(rest), out, err);
+                case "check-config" -> CheckConfigCommand.check(Options.parse(rest), out, err);
+                case "status" -> StatusCommand.status(rest, out, err);
+                case "requeue" -> RequeueCommand.requeue(rest, out, err);
                 case "drop" -> DropCommand.drop(Options.parse(rest), out, err);
                 case "demo-setup" -> DemoSetup.run(Options.parse(rest), out, err);
                 case "dkim" -> DkimCommand.run(rest, out, err);
@@ -63,6 +67,11 @@ public final class Main {
                   once                process everything in the inbox, then exit
                                       (0 all done, 2 some failed or deferred, 1 bad config)
                   check-config        validate the configuration and print it
+                                      (0 only when the daemon would start)
+                  status [--json]     files per spool folder, oldest ages, last failures,
+                                      certificates that expire first
+                  requeue --all | FILE... | --reason TEXT
+                                      move failed/ or deferred/ files back into the inbox
                   drop FILE... | -    put files into the inbox safely (write, fsync, rename)
                   demo-setup          create demo keys and certificates for conf/local.conf
                   dkim                DKIM key and PowerMTA/Momentum/DNS snippets (dkim --help)

@@ -51,7 +51,8 @@ public final class Preflight {
         }
     }
 
-    static Report check(Daemon daemon) {
+    /** Checks the parts of a daemon that is built but not started. */
+    public static Report check(Daemon daemon) {
         Report report = new Report(new ArrayList<>(), new ArrayList<>());
         Config config = daemon.config();
 
