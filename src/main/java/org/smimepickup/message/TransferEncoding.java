@@ -122,12 +122,7 @@ public final class TransferEncoding {
             boolean lastOnLine = i == to - 1;
             boolean literal = (b >= 33 && b <= 126 && b != '=')
                     || ((b == ' ' || b == '\t') && !lastOnLine);
-            if (column == 0 && b == 'F' && startsWithFrom(text, i, to)) {
-                literal = false;
-            }
-            if (b == '.' && column == 0) {
-                literal = false;
-            }
+            literal = literal && !(column == 0 && isRiskyLineStart(text, i, to));
             int width = literal ? 1 : 3;
             // keep room for the soft break '=' unless this is the last char of the line
             int room = lastOnLine ? QP_LINE : QP_LINE - 1;
@@ -135,6 +130,9 @@ public final class TransferEncoding {
                 out.write('=');
                 out.crlf();
                 column = 0;
+                // a soft break starts a line too: "From " or a dot must not open it literally
+                literal = literal && !isRiskyLineStart(text, i, to);
+                width = literal ? 1 : 3;
             }
             if (literal) {
                 out.write(b);
@@ -147,9 +145,13 @@ public final class TransferEncoding {
         }
     }
 
-    private static boolean startsWithFrom(byte[] text, int i, int to) {
-        return to - i >= 5 && text[i + 1] == 'r' && text[i + 2] == 'o' && text[i + 3] == 'm'
-                && text[i + 4] == ' ';
+    /** "From " (mangled by mbox writers) or a dot (special to SMTP) at the start of a line. */
+    private static boolean isRiskyLineStart(byte[] text, int i, int to) {
+        if (text[i] == '.') {
+            return true;
+        }
+        return to - i >= 5 && text[i] == 'F' && text[i + 1] == 'r' && text[i + 2] == 'o'
+                && text[i + 3] == 'm' && text[i + 4] == ' ';
     }
 
     /** Base64 in lines of 76 characters, each ending in CRLF. */
@@ -165,11 +167,17 @@ public final class TransferEncoding {
         return out.toByteArray();
     }
 
-    /** True when the body is well-formed base64 in lines of at most 76 characters. */
+    /**
+     * True when the body is well-formed base64 in lines of at most 76 characters, broken by CRLF
+     * or LF. A bare CR is not a line break here: kept, it would reach the output as it stands.
+     */
     static boolean isCleanBase64(byte[] data, int from, int to) {
         int lineStart = from;
         for (int i = from; i < to; i++) {
             byte b = data[i];
+            if (b == '\r' && (i + 1 >= to || data[i + 1] != '\n')) {
+                return false;
+            }
             if (b == '\r' || b == '\n') {
                 if (i - lineStart > QP_LINE) {
                     return false;
@@ -187,21 +195,31 @@ public final class TransferEncoding {
                 || b == '+' || b == '/' || b == '=';
     }
 
-    /** Decodes base64 the lenient way mail clients do: characters outside the alphabet skipped. */
+    /**
+     * Decodes base64 the lenient way mail clients do: characters outside the alphabet skipped,
+     * and padding in the middle (pieces encoded one by one and joined) ends a piece, not the
+     * content.
+     */
     static byte[] decodeBase64(byte[] data, int from, int to) {
-        ByteSink clean = new ByteSink(to - from);
+        ByteSink decoded = new ByteSink((to - from) * 3 / 4 + 3);
+        ByteSink piece = new ByteSink(to - from);
         for (int i = from; i < to; i++) {
             byte b = data[i];
             if (b == '=') {
-                break;
-            }
-            if (isBase64Char(b)) {
-                clean.write(b);
+                decodePiece(piece, decoded);
+            } else if (isBase64Char(b)) {
+                piece.write(b);
             }
         }
+        decodePiece(piece, decoded);
+        return decoded.toByteArray();
+    }
+
+    private static void decodePiece(ByteSink piece, ByteSink decoded) {
         // a lone trailing character carries less than a byte: drop it, as clients do
-        int usable = clean.size() % 4 == 1 ? clean.size() - 1 : clean.size();
-        return Base64.getDecoder().decode(pad(clean.toByteArray(), usable));
+        int usable = piece.size() % 4 == 1 ? piece.size() - 1 : piece.size();
+        decoded.bytes(Base64.getDecoder().decode(pad(piece.toByteArray(), usable)));
+        piece.reset();
     }
 
     private static byte[] pad(byte[] chars, int usable) {

@@ -92,6 +92,28 @@ class CanonicalEntityTest {
     }
 
     @Test
+    void base64WithBareCrLineBreaksIsReencodedWithCrlf() throws Exception {
+        String input = OUTER + "Content-Type: application/octet-stream\r\n"
+                + "Content-Transfer-Encoding: base64\r\n\r\nQUFB\rQkJC\r";
+
+        byte[] entity = Mime.canonical(input);
+
+        assertThat(ascii(entity)).doesNotContainPattern("\r(?!\n)");
+        assertThat(Mime.decoded(Mime.parse(entity))).isEqualTo(utf8("AAABBB"));
+    }
+
+    @Test
+    void base64PiecesJoinedAfterPaddingLoseNothing() throws Exception {
+        String body = "QQ==\r\nQkI= \r\nQ0NDREQ=\r\n";
+        String input = OUTER + "Content-Type: application/octet-stream\r\n"
+                + "Content-Transfer-Encoding: base64\r\n\r\n" + body;
+
+        byte[] entity = Mime.canonical(input);
+
+        assertThat(Mime.decoded(Mime.parse(entity))).isEqualTo(utf8("ABBCCCDD"));
+    }
+
+    @Test
     void multipartWithMissingCloseDelimiterKeepsAllParts() throws Exception {
         String input = OUTER + "Content-Type: multipart/mixed; boundary=open\r\n\r\n"
                 + "--open\r\nContent-Type: text/plain\r\n\r\none\r\n"

@@ -34,6 +34,38 @@ class TransferEncodingTest {
     }
 
     @Test
+    void softLineBreakNeverLeavesFromOrADotAtTheStartOfALine() throws Exception {
+        for (String tail : new String[] {"From x\r\n", ".x\r\n", "From  \r\n"}) {
+            for (int lead = 70; lead <= 76; lead++) {
+                byte[] text = bytes("a".repeat(lead) + tail);
+
+                byte[] qp = TransferEncoding.quotedPrintable(text);
+
+                assertThat(Mime.lines(qp)).as("%d + %s", lead, tail)
+                        .allMatch(line -> line.length() <= 76)
+                        .noneMatch(line -> line.startsWith("From ") || line.startsWith("."));
+                assertThat(Mime.decode(qp, "quoted-printable")).isEqualTo(text);
+            }
+        }
+    }
+
+    @Test
+    void base64PiecesJoinedAfterTheirPaddingDecodeWhole() throws Exception {
+        byte[] joined = bytes("QQ==\r\nQkI= *\r\nQ0ND\r\n");
+
+        assertThat(string(TransferEncoding.decodeBase64(joined, 0, joined.length)))
+                .isEqualTo("ABBCCC")
+                .isEqualTo(string(Mime.decode(bytes("QQ==QkI=Q0ND"), "base64")));
+    }
+
+    @Test
+    void base64BrokenByBareCrIsNotClean() {
+        byte[] oldMac = bytes("QUFB\rQkJC\r");
+
+        assertThat(TransferEncoding.isCleanBase64(oldMac, 0, oldMac.length)).isFalse();
+    }
+
+    @Test
     void quotedPrintableOfAnyBytesDecodesBackWithLinesOf76AtMost() throws Exception {
         Random random = new Random(76);
         for (int round = 0; round < 300; round++) {
@@ -41,7 +73,8 @@ class TransferEncodingTest {
 
             byte[] qp = TransferEncoding.quotedPrintable(text);
 
-            assertThat(Mime.lines(qp)).allMatch(line -> line.length() <= 76);
+            assertThat(Mime.lines(qp)).allMatch(line -> line.length() <= 76)
+                    .noneMatch(line -> line.startsWith("From ") || line.startsWith("."));
             assertThat(string(qp)).matches("[\\x21-\\x7E \\t\\r\\n]*");
             assertThat(Mime.decode(qp, "quoted-printable")).as("round %d", round)
                     .isEqualTo(text);
