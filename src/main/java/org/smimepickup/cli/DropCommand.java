@@ -2,14 +2,9 @@ package org.smimepickup.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.Set;
 import java.util.UUID;
 import org.smimepickup.config.Config;
 import org.smimepickup.config.ConfigException;
@@ -58,15 +53,6 @@ final class DropCommand {
     }
 
     private static Path dropStream(Spool spool, InputStream in, String name) throws IOException {
-        Path partial = spool.tmp().resolve("." + UUID.randomUUID() + ".tmp");
-        try (FileChannel channel = FileChannel.open(partial, Set.of(StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE))) {
-            OutputStream sink = Channels.newOutputStream(channel);
-            in.transferTo(sink);
-            sink.flush();
-            channel.force(true);
-        }
-        return Spool.moveInto(partial.resolveSibling(partial.getFileName()), spool.inbox(),
-                UUID.randomUUID().toString().substring(0, 8), name);
+        return spool.accept(name, in);
     }
 }

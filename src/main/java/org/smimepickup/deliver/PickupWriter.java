@@ -88,7 +88,7 @@ public final class PickupWriter {
         Files.setPosixFilePermissions(file, mode);
     }
 
-    static byte[] envelopeLines(Envelope envelope) {
+    public static byte[] envelopeLines(Envelope envelope) {
         StringBuilder lines = new StringBuilder(64 + 40 * envelope.recipients().size());
         lines.append("x-sender: ").append(envelope.sender()).append("\r\n");
         for (String recipient : envelope.recipients()) {

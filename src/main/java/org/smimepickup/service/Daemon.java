@@ -101,15 +101,24 @@ public final class Daemon {
      */
     public Map<Outcome, Integer> once() throws IOException, InterruptedException {
         recover();
-        List<String> names = spool.list(spool.inbox());
         ExecutorService pool = Executors.newFixedThreadPool(config.workers());
+        Set<String> attempted = new java.util.HashSet<>();
         try {
-            List<Future<Outcome>> results = new ArrayList<>();
-            for (String name : names) {
-                results.add(pool.submit(() -> dispatcher.handle(spool.inbox(), name, false)));
-            }
-            for (Future<Outcome> result : results) {
-                count(join(result));
+            // a split adds files to the inbox; take those too, but never a name twice
+            for (int pass = 0; pass < 3; pass++) {
+                List<Future<Outcome>> results = new ArrayList<>();
+                for (String name : spool.list(spool.inbox())) {
+                    if (attempted.add(name)) {
+                        results.add(pool.submit(() -> dispatcher.handle(spool.inbox(), name,
+                                false)));
+                    }
+                }
+                if (results.isEmpty()) {
+                    break;
+                }
+                for (Future<Outcome> result : results) {
+                    count(join(result));
+                }
             }
         } finally {
             pool.shutdown();

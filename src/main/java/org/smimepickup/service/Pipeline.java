@@ -1,5 +1,6 @@
 package org.smimepickup.service;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,7 +18,9 @@ import org.smimepickup.certs.CertificateStore;
 import org.smimepickup.certs.SigningKeys;
 import org.smimepickup.config.Config;
 import org.smimepickup.config.ConfigException;
+import org.smimepickup.config.MessageSettings;
 import org.smimepickup.config.Mode;
+import org.smimepickup.config.Policies;
 import org.smimepickup.deliver.Delivery;
 import org.smimepickup.deliver.PartialDelivery;
 import org.smimepickup.deliver.PickupWriter;
@@ -33,6 +36,7 @@ import org.smimepickup.message.OuterHeader;
 import org.smimepickup.smime.SmimeEncryptor;
 import org.smimepickup.smime.SmimeSigner;
 import org.smimepickup.spool.Claim;
+import org.smimepickup.spool.Spool;
 
 /**
  * The steps for one claimed file, in order: read, parse, decide, secure, deliver. Settling is
@@ -40,9 +44,8 @@ import org.smimepickup.spool.Claim;
  */
 public final class Pipeline implements AutoCloseable {
     private final int maxBytes;
-    private final Mode mode;
-    private final boolean signOnlyWithoutCert;
-    private final boolean encryptToSender;
+    private final Policies policies;
+    private final Spool spool;
     private final SigningKeys keys;
     private final CertificateStore certs;
     private final SmimeSigner signer;
@@ -61,14 +64,12 @@ public final class Pipeline implements AutoCloseable {
 
     public Pipeline(Config config, SigningKeys keys, CertificateStore certs, Delivery delivery) {
         this.maxBytes = config.maxMessageBytes();
-        this.mode = config.mode();
-        this.signOnlyWithoutCert = config.missingCertPolicy()
-                == org.smimepickup.config.MessageSettings.MissingCert.SIGN_ONLY;
-        this.encryptToSender = config.encryptToSender();
+        this.policies = config.policies();
+        this.spool = new Spool(config.spoolDir());
         this.keys = keys;
         this.certs = certs;
-        this.signer = new SmimeSigner(config.digest());
-        this.encryptor = new SmimeEncryptor(config.cipher());
+        this.signer = new SmimeSigner();
+        this.encryptor = new SmimeEncryptor();
         this.delivery = delivery;
     }
 
@@ -119,24 +120,72 @@ public final class Pipeline implements AutoCloseable {
 
     private Delivered process(InputMessage input, Envelope envelope, String id)
             throws PermanentFailure, TemporaryFailure {
-
-        List<String> missing = new ArrayList<>();
-        List<X509Certificate> recipients = mode.encrypts()
-                ? recipientCertificates(envelope, missing) : List.of();
-        boolean encrypt = mode.encrypts() && missing.isEmpty();
-        boolean sign = mode.signs() || (mode.encrypts() && !encrypt);
-
         String author = author(input);
-        byte[] entity = CanonicalEntity.of(input);
-        if (sign) {
-            entity = signer.sign(entity, keys.find(author));
+        MessageSettings settings = settings(input, author, envelope);
+        SecurityPlan plan = SecurityPlan.decide(settings, envelope, certs);
+        if (plan.split()) {
+            return split(input, envelope, plan, id);
         }
-        if (encrypt) {
-            entity = encryptor.encrypt(entity, recipients);
+
+        byte[] entity = CanonicalEntity.of(input);
+        if (plan.sign()) {
+            entity = signer.sign(entity, keys.find(author), settings.digest(), settings.opaque());
+        }
+        if (plan.encrypt()) {
+            entity = encryptor.encrypt(entity, plan.certificates(), settings.cipher(),
+                    settings.keyTransport());
         }
         byte[] header = OuterHeader.of(input, id, ZonedDateTime.now());
         String where = delivery.deliver(envelope, header, entity, id);
-        return new Delivered(envelope, action(sign, encrypt, missing), where);
+        return new Delivered(envelope, plan.describe(), where);
+    }
+
+    /**
+     * The first matching policy's settings; the control header may then choose the mode when
+     * that policy (or the global config) allows it.
+     */
+    private MessageSettings settings(InputMessage input, String author, Envelope envelope)
+            throws PermanentFailure {
+        MessageSettings settings = policies.resolve(author, envelope.recipients());
+        String control = input.header().value(OuterHeader.CONTROL_FIELD);
+        if (control == null || !settings.controlHeader()) {
+            return settings;
+        }
+        try {
+            return settings.withMode(Mode.parse(control));
+        } catch (IllegalArgumentException e) {
+            throw new PermanentFailure(OuterHeader.CONTROL_FIELD + " " + e.getMessage());
+        }
+    }
+
+    /**
+     * missing.cert = split: two new inbox files, one for the recipients with a certificate
+     * (encrypted when processed) and one for the rest (signed only, since none of them has a
+     * certificate), each with its own retries. The original is then done.
+     */
+    private Delivered split(InputMessage input, Envelope envelope, SecurityPlan plan, String id)
+            throws TemporaryFailure {
+        List<String> without = new ArrayList<>(envelope.recipients());
+        without.removeAll(plan.withCertificate());
+        byte[] data = input.data();
+        try {
+            Path encrypted = spool.accept(id + "-encrypted.eml", new ByteArrayInputStream(
+                    PickupWriter.envelopeLines(new Envelope(envelope.sender(),
+                            plan.withCertificate(), envelope.extras()))),
+                    new ByteArrayInputStream(data, input.headerStart(),
+                            data.length - input.headerStart()));
+            Path signed = spool.accept(id + "-signed.eml", new ByteArrayInputStream(
+                    PickupWriter.envelopeLines(new Envelope(envelope.sender(), without,
+                            envelope.extras()))),
+                    new ByteArrayInputStream(data, input.headerStart(),
+                            data.length - input.headerStart()));
+            return new Delivered(envelope, "split (" + plan.withCertificate().size()
+                    + " encrypted, " + without.size() + " signed only)",
+                    "inbox:" + encrypted.getFileName() + "," + signed.getFileName());
+        } catch (IOException e) {
+            throw new TemporaryFailure("cannot write the split copies into the inbox: "
+                    + e.getMessage(), e);
+        }
     }
 
     /**
@@ -196,28 +245,6 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    /** Collects the certificates; addresses without one go to {@code missing} with why. */
-    private List<X509Certificate> recipientCertificates(Envelope envelope, List<String> missing)
-            throws PermanentFailure {
-        List<String> readers = new ArrayList<>(envelope.recipients());
-        if (encryptToSender && !envelope.sender().isEmpty()) {
-            readers.add(envelope.sender());
-        }
-        List<X509Certificate> found = new ArrayList<>();
-        for (String reader : readers) {
-            try {
-                found.add(certs.find(reader));
-            } catch (PermanentFailure e) {
-                missing.add(e.getMessage());
-            }
-        }
-        if (!missing.isEmpty() && !signOnlyWithoutCert) {
-            throw new PermanentFailure(String.join("; ", missing) + ". Add the certificate, or"
-                    + " set missing.cert = sign-only to send such mail signed but unencrypted");
-        }
-        return found;
-    }
-
     /** The author, whose key signs: the first From address (what mail clients check). */
     private static String author(InputMessage input) throws PermanentFailure {
         List<String> from = Addresses.mailboxes("From", input.header().value("From"));
@@ -231,14 +258,5 @@ public final class Pipeline implements AutoCloseable {
                     + " address is not a valid RFC 5322 mailbox, so no key file is looked up");
         }
         return author;
-    }
-
-    private String action(boolean sign, boolean encrypt, List<String> missing) {
-        String done = sign && encrypt ? "sign+encrypt" : sign ? "sign" : "encrypt";
-        if (!missing.isEmpty()) {
-            done += " (not encrypted, missing.cert = sign-only: " + missing.size()
-                    + " recipient(s) without certificate)";
-        }
-        return done;
     }
 }

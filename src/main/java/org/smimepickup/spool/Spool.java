@@ -2,6 +2,9 @@ package org.smimepickup.spool;
 
 import com.sun.jna.LastErrorException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.DirectoryStream;
@@ -67,6 +70,28 @@ public final class Spool {
 
     public Path tmp() {
         return tmp;
+    }
+
+    /**
+     * Puts a new file into the inbox the safe way: written in {@code tmp/} under a hidden name,
+     * fsync'd, then renamed in under {@code name} (or {@code name} plus a suffix when taken).
+     * Returns where it landed.
+     */
+    public Path accept(String name, InputStream... pieces) throws IOException {
+        Path partial = tmp.resolve("." + java.util.UUID.randomUUID() + ".tmp");
+        try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE)) {
+            OutputStream sink = Channels.newOutputStream(channel);
+            for (InputStream piece : pieces) {
+                piece.transferTo(sink);
+            }
+            sink.flush();
+            channel.force(true);
+        } catch (IOException e) {
+            Files.deleteIfExists(partial);
+            throw e;
+        }
+        return moveInto(partial, inbox, Long.toString(System.nanoTime(), 36), name);
     }
 
     /** Names a producer is still writing or that are not messages: never touched. */
