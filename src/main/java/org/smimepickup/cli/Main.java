@@ -43,6 +43,7 @@ public final class Main {
                 case "drop" -> DropCommand.drop(Options.parse(rest), out, err);
                 case "demo-setup" -> DemoSetup.run(Options.parse(rest), out, err);
                 case "dkim" -> DkimCommand.run(rest, out, err);
+                case "send" -> SendCommand.run(rest, out, err);
                 case "help", "--help", "-h" -> {
                     usage(out);
                     yield OK;
@@ -75,6 +76,8 @@ public final class Main {
                   drop FILE... | -    put files into the inbox safely (write, fsync, rename)
                   demo-setup          create demo keys and certificates for conf/local.conf
                   dkim                DKIM key and PowerMTA/Momentum/DNS snippets (dkim --help)
+                  send FILE...        sign/encrypt files and deliver them now, without the spool
+                                      ([--sign] [--encrypt] [--to smtp|pickup|stdout])
                 the default config is /etc/smime-pickup/smime-pickup.conf""");
     }
 }
