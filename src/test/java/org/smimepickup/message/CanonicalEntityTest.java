@@ -114,6 +114,18 @@ class CanonicalEntityTest {
     }
 
     @Test
+    void rawUtf8FilenameBecomesAnRfc2231Parameter() throws Exception {
+        String input = OUTER + "Content-Type: application/pdf\r\n"
+                + "Content-Disposition: attachment; filename=\"Grüße 2026.pdf\"\r\n"
+                + "Content-Transfer-Encoding: base64\r\n\r\nQUFB\r\n";
+
+        byte[] entity = Mime.canonical(input);
+
+        assertThat(ascii(entity)).matches("[\\x00-\\x7F]*");
+        assertThat(Mime.parse(entity).getFileName()).isEqualTo("Grüße 2026.pdf");
+    }
+
+    @Test
     void multipartWithMissingCloseDelimiterKeepsAllParts() throws Exception {
         String input = OUTER + "Content-Type: multipart/mixed; boundary=open\r\n\r\n"
                 + "--open\r\nContent-Type: text/plain\r\n\r\none\r\n"
