@@ -13,7 +13,7 @@ final class Eventually {
     private Eventually() {
     }
 
-    /** Returns once {@code condition} holds; fails the test, naming {@code what}, at the deadline. */
+    /** Returns once {@code condition} holds; fails the test naming {@code what} at the deadline. */
     static void until(Duration deadline, String what, BooleanSupplier condition) {
         long end = System.nanoTime() + deadline.toNanos();
         while (!condition.getAsBoolean()) {

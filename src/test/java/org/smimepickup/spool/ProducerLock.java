@@ -28,7 +28,8 @@ final class ProducerLock implements AutoCloseable {
     static ProducerLock flock(Path file) throws IOException {
         ProducerLock lock = new ProducerLock(new ProcessBuilder("flock", file.toString(), "cat")
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
-        Eventually.until(DEADLINE, "flock(1) to hold " + file, () -> lock.isAlive() && isFlocked(file));
+        Eventually.until(DEADLINE, "flock(1) to hold " + file,
+                () -> lock.isAlive() && isFlocked(file));
         return lock;
     }
 
