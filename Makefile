@@ -28,3 +28,53 @@ test: build
 
 clean:
 	rm -rf target var
+
+# --- install / uninstall -------------------------------------------------------------------------
+# `make build && sudo make install`: install does not build, so that nothing is compiled as root.
+# Paths follow PREFIX; packagers add DESTDIR. The config is installed only when there is none, and
+# uninstall keeps it (and the spool), like a package manager's "remove" without "purge".
+SYSCONFDIR  ?= /etc
+BINDIR      ?= $(PREFIX)/bin
+LIBDIR      ?= $(PREFIX)/lib/smime-pickup
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+MANDIR      ?= $(PREFIX)/share/man
+JARLIB      ?= $(dir $(JAR))lib
+
+.PHONY: install uninstall
+
+install:
+	@test -f $(JAR) || { echo "$(JAR) not found: run 'make build' first" >&2; exit 1; }
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/lib $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 $(JAR) $(DESTDIR)$(LIBDIR)/smime-pickup.jar
+	rm -f $(DESTDIR)$(LIBDIR)/lib/*.jar
+	install -m 0644 $(JARLIB)/*.jar $(DESTDIR)$(LIBDIR)/lib/
+	install -m 0755 bin/smime-pickup $(DESTDIR)$(BINDIR)/smime-pickup
+	sed -e 's|/usr/local/bin/smime-pickup|$(BINDIR)/smime-pickup|' \
+		-e 's|/etc/smime-pickup|$(SYSCONFDIR)/smime-pickup|g' systemd/smime-pickup.service \
+		> $(DESTDIR)$(UNITDIR)/smime-pickup.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/smime-pickup.service
+	install -m 0644 systemd/smime-pickup.sysusers $(DESTDIR)$(SYSUSERSDIR)/smime-pickup.conf
+	install -m 0644 systemd/smime-pickup.tmpfiles $(DESTDIR)$(TMPFILESDIR)/smime-pickup.conf
+	install -m 0644 man/smime-pickup.8 $(DESTDIR)$(MANDIR)/man8/smime-pickup.8
+	install -d -m 0750 $(DESTDIR)$(SYSCONFDIR)/smime-pickup
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/smime-pickup/smime-pickup.conf ]; then \
+		echo "kept $(DESTDIR)$(SYSCONFDIR)/smime-pickup/smime-pickup.conf;" \
+			"the reference is $(DESTDIR)$(LIBDIR)/smime-pickup.conf.default"; \
+	else \
+		install -m 0640 conf/smime-pickup.conf \
+			$(DESTDIR)$(SYSCONFDIR)/smime-pickup/smime-pickup.conf; \
+	fi
+	install -m 0644 conf/smime-pickup.conf $(DESTDIR)$(LIBDIR)/smime-pickup.conf.default
+	@echo "next: systemd-sysusers; systemd-tmpfiles --create; edit" \
+		"$(SYSCONFDIR)/smime-pickup/smime-pickup.conf; smime-pickup check-config;" \
+		"systemctl daemon-reload; systemctl enable --now smime-pickup"
+
+uninstall:
+	rm -rf $(DESTDIR)$(LIBDIR)
+	rm -f $(DESTDIR)$(BINDIR)/smime-pickup $(DESTDIR)$(UNITDIR)/smime-pickup.service \
+		$(DESTDIR)$(SYSUSERSDIR)/smime-pickup.conf $(DESTDIR)$(TMPFILESDIR)/smime-pickup.conf \
+		$(DESTDIR)$(MANDIR)/man8/smime-pickup.8
+	@echo "kept $(SYSCONFDIR)/smime-pickup (config, keys) and the spool"
