@@ -3,12 +3,14 @@ package org.smimepickup.deliver;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.LinkedBlockingDeque;
@@ -170,13 +172,14 @@ public final class SmtpInjector implements Delivery, AutoCloseable {
     /** One transaction: MAIL, RCPT per recipient, DATA, the message, the final reply. */
     private String transact(SmtpSession s, Envelope envelope, byte[] header, byte[] entity)
             throws IOException, SmtpTemporaryFailure, SmtpPermanentFailure {
-        long size = (long) header.length + entity.length;
+        byte[] routing = routingHeaders(envelope, header);
+        long size = (long) routing.length + header.length + entity.length;
         checkSize(s, size);
 
         List<String> recipients = envelope.recipients();
         Map<String, Refusal> refused = new LinkedHashMap<>();
         boolean batch = s.pipelining();
-        s.mailFrom(envelope.sender(), size);
+        s.mailFrom(envelope.sender(), size, envelopeId(envelope));
         SmtpReply mail = batch ? null : answer(s);
         if (mail != null && !mail.positive()) {
             return refuseAll(s, envelope, refused, "MAIL FROM", mail);
@@ -212,7 +215,7 @@ public final class SmtpInjector implements Delivery, AutoCloseable {
             return refuseAll(s, envelope, refused, "DATA", data);
         }
 
-        SmtpReply end = closing(s.message(header, entity));
+        SmtpReply end = closing(s.message(routing, header, entity));
         if (!end.positive()) {
             return refuseAll(s, envelope, refused, "end of data", end);
         }
@@ -240,6 +243,35 @@ public final class SmtpInjector implements Delivery, AutoCloseable {
             super(reply.text());
             this.reply = reply;
         }
+    }
+
+    /**
+     * The pickup lines that have an SMTP form in PowerMTA: {@code x-job} and
+     * {@code x-virtual-mta} become header fields on top (PowerMTA reads and removes them), unless
+     * the header already has them. They stay outside the signature, like every outer field.
+     */
+    static byte[] routingHeaders(Envelope envelope, byte[] header) {
+        String existing = "\n" + new String(header, StandardCharsets.ISO_8859_1)
+                .toLowerCase(Locale.ROOT);
+        StringBuilder lines = new StringBuilder();
+        for (String extra : envelope.extras()) {
+            String name = extra.substring(0, extra.indexOf(':')).toLowerCase(Locale.ROOT);
+            if ((name.equals("x-job") || name.equals("x-virtual-mta"))
+                    && !existing.contains("\n" + name + ":")) {
+                lines.append(extra).append("\r\n");
+            }
+        }
+        return lines.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The {@code x-envid} pickup line's value, for MAIL FROM ENVID= (RFC 3461); or null. */
+    private static String envelopeId(Envelope envelope) {
+        for (String extra : envelope.extras()) {
+            if (extra.toLowerCase(Locale.ROOT).startsWith("x-envid:")) {
+                return extra.substring(extra.indexOf(':') + 1).strip();
+            }
+        }
+        return null;
     }
 
     private void checkSize(SmtpSession s, long size) throws SmtpPermanentFailure {

@@ -207,12 +207,30 @@ final class SmtpSession implements AutoCloseable {
         traceId = id == null ? "smtp " + name : id;
     }
 
-    void mailFrom(String sender, long size) throws IOException {
-        String line = "MAIL FROM:<" + sender + ">";
+    /** MAIL FROM, with SIZE= when the server knows SIZE and ENVID= when it knows DSN. */
+    void mailFrom(String sender, long size, String envelopeId) throws IOException {
+        StringBuilder line = new StringBuilder("MAIL FROM:<").append(sender).append('>');
         if (extensions.containsKey("SIZE")) {
-            line += " SIZE=" + size;
+            line.append(" SIZE=").append(size);
         }
-        send(line);
+        if (envelopeId != null && extensions.containsKey("DSN")) {
+            line.append(" ENVID=").append(xtext(envelopeId));
+        }
+        send(line.toString());
+    }
+
+    /** RFC 3461 xtext: '+', '=' and anything outside printable ASCII as +XX. */
+    private static String xtext(String value) {
+        StringBuilder text = new StringBuilder();
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c > 32 && c < 127 && c != '+' && c != '=') {
+                text.append((char) c);
+            } else {
+                text.append('+').append(String.format("%02X", c));
+            }
+        }
+        return text.toString();
     }
 
     void rcptTo(String recipient) throws IOException {

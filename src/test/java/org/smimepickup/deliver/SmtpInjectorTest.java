@@ -95,6 +95,21 @@ class SmtpInjectorTest {
     }
 
     @Test
+    void pickupJobAndVirtualMtaLinesTravelAsHeaderFieldsAndEnvidAsDsnParameter()
+            throws Exception {
+        server.extensions = List.of("PIPELINING", "DSN");
+        Envelope pickup = new Envelope("bounce@sender.example", List.of("ana@rcpt.example"),
+                List.of("x-envid: run 7", "x-job: batch-1", "x-virtual-mta: vmta-smime"));
+
+        plain().deliver(pickup, HEADER, ENTITY, "t1");
+
+        ScriptedSmtpServer.Received got = server.received.get(0);
+        assertThat(new String(got.message(), StandardCharsets.US_ASCII))
+                .startsWith("x-job: batch-1\r\nx-virtual-mta: vmta-smime\r\nFrom: ");
+        assertThat(got.mailLine()).isEqualTo("MAIL FROM:<bounce@sender.example> ENVID=run+207");
+    }
+
+    @Test
     void oneConnectionCarriesManyMessagesWithRsetBetween() throws Exception {
         SmtpInjector smtp = plain();
         for (int i = 0; i < 5; i++) {
