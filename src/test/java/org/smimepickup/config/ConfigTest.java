@@ -36,7 +36,7 @@ class ConfigTest {
         Config config = Config.load(REFERENCE);
 
         assertThat(config.mode()).isEqualTo(Mode.SIGN_ENCRYPT);
-        assertThat(config.missingCertPolicy()).isEqualTo("fail");
+        assertThat(config.missingCertPolicy()).hasToString("fail");
         assertThat(config.trustDir()).isNull();
     }
 
