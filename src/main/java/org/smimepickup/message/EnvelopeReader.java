@@ -64,7 +64,8 @@ public final class EnvelopeReader {
 
     private static String headerSender(HeaderBlock header) throws PermanentFailure {
         String returnPath = header.value("Return-Path");
-        if (returnPath != null) {
+        // "<>" is the null sender; an empty field says nothing and falls through
+        if (returnPath != null && !returnPath.isBlank()) {
             return bare(returnPath);
         }
         for (String name : new String[] {"Sender", "From"}) {

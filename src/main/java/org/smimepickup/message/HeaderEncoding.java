@@ -4,7 +4,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Set;
 import org.smimepickup.failure.PermanentFailure;
 
@@ -81,26 +83,55 @@ final class HeaderEncoding {
     }
 
     /** Rewrites parameters with 8-bit values as name*=charset''percent-encoded. */
-    private static String rfc2231(String value) {
-        String[] pieces = value.split(";");
-        StringBuilder out = new StringBuilder(pieces[0].trim());
-        for (int i = 1; i < pieces.length; i++) {
-            String piece = pieces[i].trim();
+    private static String rfc2231(String value) throws PermanentFailure {
+        List<String> pieces = splitParameters(value);
+        StringBuilder out = new StringBuilder(pieces.get(0).trim());
+        for (int i = 1; i < pieces.size(); i++) {
+            String piece = pieces.get(i).trim();
             int eq = piece.indexOf('=');
-            if (eq < 0 || isAscii(piece)) {
-                out.append(";\r\n ").append(isAscii(piece) ? piece : "");
+            if (isAscii(piece)) {
+                out.append(";\r\n ").append(piece);
                 continue;
+            }
+            if (eq < 0) {
+                throw new PermanentFailure("Content header parameter '" + Addresses.printable(
+                        piece) + "' has raw 8-bit bytes and no value; encode it per RFC 2231");
             }
             String name = piece.substring(0, eq).trim();
             String raw = piece.substring(eq + 1).trim();
             if (raw.length() >= 2 && raw.startsWith("\"") && raw.endsWith("\"")) {
-                raw = raw.substring(1, raw.length() - 1);
+                raw = raw.substring(1, raw.length() - 1).replaceAll("\\\\(.)", "$1");
             }
             byte[] bytes = raw.getBytes(StandardCharsets.ISO_8859_1);
             out.append(";\r\n ").append(name).append("*=").append(charsetOf(bytes)).append("''")
                     .append(percent(bytes));
         }
         return out.toString();
+    }
+
+    /** Splits at semicolons outside quoted strings (a filename may hold one). */
+    private static List<String> splitParameters(String value) {
+        List<String> pieces = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\' && quoted && i + 1 < value.length()) {
+                current.append(c).append(value.charAt(++i));
+                continue;
+            }
+            if (c == '"') {
+                quoted = !quoted;
+            }
+            if (c == ';' && !quoted) {
+                pieces.add(current.toString());
+                current.setLength(0);
+            } else {
+                current.append(c);
+            }
+        }
+        pieces.add(current.toString());
+        return pieces;
     }
 
     private static boolean isAscii(String s) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Puts a worked-on file where its outcome says: {@code done/}, {@code failed/} with a
@@ -23,18 +22,30 @@ public final class Settler {
     }
 
     public Path failed(Path workFile, String spoolId, String reason) throws IOException {
-        Path target = freeName(spool.failed(), workFile.getFileName().toString(), spoolId);
         String text = reason + "\n\nspool id " + spoolId + "; after fixing the cause, move the"
                 + " file back into the inbox to try again.\n";
-        Path reasonFile = target.resolveSibling(target.getFileName() + ".reason");
         Path partial = spool.tmp().resolve("." + spoolId + ".reason.tmp");
         Files.writeString(partial, text, StandardCharsets.UTF_8);
-        Files.move(partial, reasonFile, StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
-        if (!Spool.moveNoReplace(workFile, target)) {
-            throw new IOException("cannot move " + workFile + " to " + target);
+        String name = workFile.getFileName().toString();
+        // both moves refuse to replace, so two daemons failing one name never mix reasons
+        for (int n = 0; n < 100; n++) {
+            Path target = spool.failed().resolve(n == 0 ? name
+                    : name + "." + spoolId + (n == 1 ? "" : "-" + n));
+            Path reasonFile = target.resolveSibling(target.getFileName() + ".reason");
+            if (Files.exists(target) || !Spool.moveNoReplace(partial, reasonFile)) {
+                continue;
+            }
+            if (Spool.moveNoReplace(workFile, target)) {
+                return target;
+            }
+            if (!Files.exists(workFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException("cannot move " + workFile + " to failed/: it is gone");
+            }
+            Files.deleteIfExists(reasonFile);
+            Files.writeString(partial, text, StandardCharsets.UTF_8);
         }
-        return target;
+        Files.deleteIfExists(partial);
+        throw new IOException("no free name for " + name + " in " + spool.failed());
     }
 
     public Path deferred(Path workFile, String spoolId, RetryState state) throws IOException {
