@@ -71,10 +71,16 @@ public final class ServiceFixture {
 
     /** A plain message from {@link #SENDER} to {@link #RECIPIENT}, renamed into the inbox. */
     public Path drop(String name) throws IOException {
+        return drop(name, 1);
+    }
+
+    /** As {@link #drop(String)}, with a body of {@code lines} text lines of 76 characters. */
+    public Path drop(String name, int lines) throws IOException {
         Files.createDirectories(spool.resolve("tmp"));
         Path partial = spool.resolve("tmp").resolve("." + name + ".tmp");
+        String line = ("body of " + name + " ").repeat(10).substring(0, 76) + "\r\n";
         Files.writeString(partial, "From: " + SENDER + "\r\nTo: " + RECIPIENT + "\r\nSubject: "
-                + name + "\r\n\r\nbody of " + name + "\r\n", StandardCharsets.US_ASCII);
+                + name + "\r\n\r\n" + line.repeat(lines), StandardCharsets.US_ASCII);
         return Files.move(partial, spool.resolve(name));
     }
 

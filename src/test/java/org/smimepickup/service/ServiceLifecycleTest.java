@@ -102,11 +102,11 @@ class ServiceLifecycleTest {
 
     @Test
     void sigtermInTheMiddleOfABatchLosesNothing() throws Exception {
-        int batch = 60;
-        ServiceFixture fixture = ServiceFixture.create(dir.resolve("svc"), "mode = sign",
-                "shutdown.grace.seconds = 1");
+        int batch = 40;
+        ServiceFixture fixture = ServiceFixture.create(dir.resolve("svc"),
+                "mode = sign+encrypt", "shutdown.grace.seconds = 1");
         for (int i = 0; i < batch; i++) {
-            fixture.drop("m" + i + ".eml");
+            fixture.drop("m" + i + ".eml", 20_000);
         }
         daemon = fixture.start("run", Map.of());
         ServiceFixture.poll(DEADLINE, "a first message done",
@@ -117,6 +117,7 @@ class ServiceLifecycleTest {
         assertThat(exit).isEqualTo(SIGTERM_EXIT);
         int done = fixture.files("done").size();
         int waiting = fixture.files("").size() + fixture.files("work").size();
+        assertThat(done).as("SIGTERM came in the middle of the batch").isLessThan(batch);
         assertThat(done + waiting).as("every message is in done/, the inbox or work/")
                 .isEqualTo(batch);
         assertThat(fixture.files("failed")).isEmpty();
@@ -125,6 +126,7 @@ class ServiceLifecycleTest {
         Process rest = fixture.start("once", Map.of());
         assertThat(rest.waitFor()).as(fixture.log("once")).isZero();
         assertThat(fixture.files("done")).hasSize(batch);
+        assertThat(fixture.files("work")).isEmpty();
     }
 
     private void processed(ServiceFixture fixture, String name, int done) throws IOException {
