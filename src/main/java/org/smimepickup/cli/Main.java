@@ -37,7 +37,7 @@ public final class Main {
             return switch (args[0]) {
                 case "run" -> DaemonCommands.run(Options.parse(rest), err);
                 case "once" -> DaemonCommands.once(Options.parse(rest), out, err);
-                case "check-config" -> CheckConfigCommand.check(Options.parse(rest), out, err);
+                case "check-config" -> CheckConfigCommand.check(rest, out, err);
                 case "status" -> StatusCommand.status(rest, out, err);
                 case "requeue" -> RequeueCommand.requeue(rest, out, err);
                 case "drop" -> DropCommand.drop(Options.parse(rest), out, err);
@@ -67,7 +67,8 @@ public final class Main {
                   run                 the daemon: process the inbox until SIGTERM
                   once                process everything in the inbox, then exit
                                       (0 all done, 2 some failed or deferred, 1 bad config)
-                  check-config        validate the configuration and print it
+                  check-config [--connect]
+                                      validate the configuration and print it
                                       (0 only when the daemon would start)
                   status [--json]     files per spool folder, oldest ages, last failures,
                                       certificates that expire first

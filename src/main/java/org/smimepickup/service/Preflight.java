@@ -44,11 +44,24 @@ public final class Preflight {
 
     /** Builds the daemon's parts from {@code config} and checks them; creates missing folders. */
     public static Report check(Config config) {
+        return check(config, false);
+    }
+
+    /** As {@link #check(Config)}; with {@code connect}, also asks the SMTP server for 220. */
+    public static Report check(Config config, boolean connect) {
+        Report report;
         try {
-            return check(new Daemon(config));
+            report = check(new Daemon(config));
         } catch (ConfigException e) {
             return new Report(List.of(e.getMessage()), List.of());
         }
+        if (connect && config.smtp() != null) {
+            String problem = SmtpProbe.problem(config.smtp());
+            if (problem != null) {
+                report.errors().add(problem);
+            }
+        }
+        return report;
     }
 
     /** Checks the parts of a daemon that is built but not started. */
@@ -58,8 +71,12 @@ public final class Preflight {
 
         spoolFolders(daemon.spool(), report);
 
-        writable("pickup.dir", config.pickupDir(), report);
-        writable("pickup.staging.dir", config.pickupStagingDir(), report);
+        if (config.smtp() == null) {
+            writable("pickup.dir", config.pickupDir(), report);
+            writable("pickup.staging.dir", config.pickupStagingDir(), report);
+        } else {
+            report.warnings().addAll(config.smtp().warnings());
+        }
 
         signingKeys(config, daemon.pipeline().keys(), report);
 

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,9 +131,61 @@ class CheckConfigCommandTest {
                 .contains("renew it");
     }
 
-    private int check() {
-        return Main.run(new String[] {"check-config", "--config", fixture.config.toString()},
-                new PrintStream(out, true, StandardCharsets.UTF_8),
+    @Test
+    void theSmtpPasswordIsMaskedInThePrintedConfig() throws IOException {
+        fixture.writeConfig("delivery = smtp", "smtp.host = 127.0.0.1", "smtp.user = relay",
+                "smtp.password = s3cret-Pa55");
+
+        assertThat(check()).as(errors()).isZero();
+        assertThat(output()).contains("smtp.password = ****").doesNotContain("s3cret-Pa55");
+    }
+
+    @Test
+    void connectReadsTheSmtpGreeting() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread greeter = new Thread(() -> greetOnce(server, "220-mx.test ESMTP\r\n"
+                    + "220 ready\r\n"));
+            greeter.start();
+            fixture.writeConfig("delivery = smtp", "smtp.host = 127.0.0.1",
+                    "smtp.port = " + server.getLocalPort(), "smtp.tls = none");
+
+            assertThat(check("--connect")).as(errors()).isZero();
+            greeter.join();
+        }
+    }
+
+    @Test
+    void connectNamesTheSmtpKeysWhenNobodyListens() throws Exception {
+        int closedPort;
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = server.getLocalPort();
+        }
+        fixture.writeConfig("delivery = smtp", "smtp.host = 127.0.0.1",
+                "smtp.port = " + closedPort, "smtp.tls = none");
+
+        assertThat(check()).as("without --connect the server is not asked").isZero();
+        assertThat(check("--connect")).isEqualTo(Main.CONFIG);
+        assertThat(errors()).contains("smtp.host/smtp.port").contains("127.0.0.1:" + closedPort);
+    }
+
+    private static void greetOnce(ServerSocket server, String greeting) {
+        try (Socket client = server.accept()) {
+            client.getOutputStream().write(greeting.getBytes(StandardCharsets.US_ASCII));
+            client.getInputStream().read(new byte[64]);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private int check(String... options) {
+        out.reset();
+        err.reset();
+        String[] args = new String[3 + options.length];
+        args[0] = "check-config";
+        args[1] = "--config";
+        args[2] = fixture.config.toString();
+        System.arraycopy(options, 0, args, 3, options.length);
+        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
