@@ -46,6 +46,7 @@ public final class CanonicalEntity {
             writeMultipart(type, from, to, depth);
         } else if (type.isEncapsulatedMessage() && identity) {
             writeFields(fields, relabel(cte));
+            from = keepMboxSeparator(from, to);
             HeaderBlock inner = HeaderBlock.parse(data, from, to, false);
             writeHeader(inner.select(f -> !HeaderBlock.isContentField(f)), null, false);
             writePart(inner.select(HeaderBlock::isContentField), inner.bodyStart(), to,
@@ -53,6 +54,25 @@ public final class CanonicalEntity {
         } else {
             writeLeaf(fields, type, cte, from, to);
         }
+    }
+
+    /**
+     * A forwarded message saved from an mbox may open with its "From " separator line, which is
+     * not a header field: it is copied as it stands (when 7-bit clean) and the header is read
+     * after it, so that the message's own fields stay fields. Returns where the header starts.
+     */
+    private int keepMboxSeparator(int from, int to) {
+        byte[] separator = {'F', 'r', 'o', 'm', ' '};
+        if (to - from < separator.length
+                || !java.util.Arrays.equals(data, from, from + 5, separator, 0, 5)) {
+            return from;
+        }
+        int next = Lines.nextLine(data, Lines.endOfLine(data, from, to), to);
+        byte[] line = TransferEncoding.crlf(data, from, next);
+        if (TransferEncoding.isCleanAscii(line, 0, line.length, 998, true)) {
+            out.bytes(line);
+        }
+        return next;
     }
 
     /** Fields of an encapsulated message are written here; its Content-* go with its body. */

@@ -33,9 +33,11 @@ public final class InputMessage {
         if (data.length == 0) {
             throw new PermanentFailure("empty: the file has no bytes; nothing to send");
         }
-        int pos = skipPreamble(data);
+        int pos = skipPreamble(data, 0);
         List<String[]> pickup = new ArrayList<>();
-        pos = readPickupLines(data, pos, pickup);
+        int afterPickup = readPickupLines(data, pos, pickup);
+        // a producer may put envelope lines in front of a message exported from an mbox
+        pos = afterPickup > pos ? skipPreamble(data, afterPickup) : afterPickup;
 
         HeaderBlock header = HeaderBlock.parse(data, pos, data.length, true);
         for (int i = pos; i < header.bodyStart(); i++) {
@@ -47,11 +49,11 @@ public final class InputMessage {
     }
 
     /** Skips a UTF-8 byte order mark and an mbox "From " separator line. */
-    private static int skipPreamble(byte[] data) {
-        int pos = 0;
-        if (data.length >= 3 && (data[0] & 0xff) == 0xEF && (data[1] & 0xff) == 0xBB
-                && (data[2] & 0xff) == 0xBF) {
-            pos = 3;
+    private static int skipPreamble(byte[] data, int start) {
+        int pos = start;
+        if (data.length - pos >= 3 && (data[pos] & 0xff) == 0xEF
+                && (data[pos + 1] & 0xff) == 0xBB && (data[pos + 2] & 0xff) == 0xBF) {
+            pos += 3;
         }
         if (startsWith(data, pos, "From ")) {
             pos = Lines.nextLine(data, Lines.endOfLine(data, pos, data.length), data.length);

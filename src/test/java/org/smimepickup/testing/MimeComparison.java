@@ -9,7 +9,6 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeUtility;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Enumeration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -24,6 +25,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Compares messages as Jakarta Mail reads them, a MIME parser independent of the daemon's own
@@ -32,15 +35,20 @@ import java.util.Properties;
  */
 public final class MimeComparison {
     private static final Session SESSION = session();
+    private static final Pattern ENCODED_WORD = Pattern.compile(
+            "=\\?([^?]+)\\?([bBqQ])\\?([^?]*)\\?=");
 
     private MimeComparison() {
     }
 
     private static Session session() {
-        Properties properties = new Properties();
-        // raw UTF-8 in input headers is read as UTF-8, as modern MUAs do
-        properties.setProperty("mail.mime.allowutf8", "true");
-        return Session.getInstance(properties);
+        // read as lenient mail clients do: skip stray characters in base64 (the daemon decodes
+        // the same way), and decode a transfer encoding on message/* parts such as
+        // message/delivery-status, which RFC 2046 allows
+        System.setProperty("mail.mime.base64.ignoreerrors", "true");
+        System.setProperty("mail.mime.allowencodedmessages", "true");
+        // headers stay ISO-8859-1 here, so 8-bit header bytes can be compared one to one
+        return Session.getInstance(new Properties());
     }
 
     public static MimeMessage parse(byte[] message) {
@@ -144,7 +152,18 @@ public final class MimeComparison {
             }
             return new ContentType(header[0]).getBaseType().toLowerCase(Locale.ROOT);
         } catch (MessagingException e) {
-            return "unparsable content-type";
+            // 8-bit or broken parameters: the type itself is still what readers go by
+            String raw = headerValue(part, "Content-Type");
+            return raw.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private static String headerValue(Part part, String name) {
+        try {
+            String[] values = part.getHeader(name);
+            return values == null || values.length == 0 ? "" : values[0];
+        } catch (MessagingException e) {
+            return "";
         }
     }
 
@@ -219,11 +238,47 @@ public final class MimeComparison {
             return true;
         }
         boolean eightBit = input.chars().anyMatch(c -> c > 0x7F);
-        try {
-            return eightBit && MimeUtility.decodeText(output).equals(input);
-        } catch (java.io.UnsupportedEncodingException e) {
-            return false;
+        return eightBit && Arrays.equals(input.getBytes(StandardCharsets.ISO_8859_1),
+                encodedWordBytes(output));
+    }
+
+    /**
+     * The octets an RFC 2047 value stands for, whatever its charset label (unknown-8bit
+     * included): encoded words decoded, whitespace between adjacent ones dropped.
+     */
+    static byte[] encodedWordBytes(String value) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        Matcher word = ENCODED_WORD.matcher(value);
+        int last = 0;
+        boolean previousWasWord = false;
+        while (word.find()) {
+            String gap = value.substring(last, word.start());
+            if (!(previousWasWord && gap.isBlank())) {
+                out.writeBytes(gap.getBytes(StandardCharsets.ISO_8859_1));
+            }
+            out.writeBytes(decodeWord(word.group(2), word.group(3)));
+            last = word.end();
+            previousWasWord = true;
         }
+        out.writeBytes(value.substring(last).getBytes(StandardCharsets.ISO_8859_1));
+        return out.toByteArray();
+    }
+
+    private static byte[] decodeWord(String encoding, String text) {
+        if (encoding.equalsIgnoreCase("B")) {
+            return Base64.getDecoder().decode(text);
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '=' && i + 2 < text.length()) {
+                out.write(Integer.parseInt(text.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                out.write(c == '_' ? ' ' : c);
+            }
+        }
+        return out.toByteArray();
     }
 
     static String sha256(byte[] bytes) {
