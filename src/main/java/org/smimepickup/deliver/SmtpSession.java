@@ -134,8 +134,11 @@ final class SmtpSession implements AutoCloseable {
 
     private void secure() throws IOException, SmtpTemporaryFailure {
         boolean offered = extensions.containsKey("STARTTLS");
+        // opportunistic TLS protects nothing on loopback and local MTAs often have
+        // self-signed certificates; "required", "smtps" and AUTH still insist
+        boolean loopback = socket.getInetAddress().isLoopbackAddress() && settings.user() == null;
         if (secure || settings.tls() == SmtpTls.NONE
-                || (settings.tls() == SmtpTls.STARTTLS && !offered)) {
+                || (settings.tls() == SmtpTls.STARTTLS && (!offered || loopback))) {
             return;
         }
         if (!offered) {
