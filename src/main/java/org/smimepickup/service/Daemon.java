@@ -196,14 +196,18 @@ public final class Daemon {
     void reload() {
         notifier.reloading();
         Config running = config;
+        Daemon candidate = null;
         try {
-            Daemon candidate = new Daemon(Config.load(running.file()));
+            candidate = new Daemon(Config.load(running.file()));
             List<String> errors = Preflight.check(candidate).errors();
             if (!errors.isEmpty()) {
                 throw new ConfigException(String.join("; ", errors));
             }
             adopt(candidate);
         } catch (ConfigException e) {
+            if (candidate != null) {
+                candidate.pipeline.close();
+            }
             Logger.warn("reload of {} refused, the running configuration stays in force: {}",
                     running.file(), e.getMessage());
         }
@@ -219,10 +223,14 @@ public final class Daemon {
         if (next.workers() != config.workers() || next.rescanSeconds() != config.rescanSeconds()) {
             Logger.warn("reload: workers and rescan.seconds keep their values until a restart");
         }
+        Pipeline previous = pipeline;
         pipeline = candidate.pipeline;
         dispatcher = candidate.dispatcher;
         config = next;
-        Logger.info("reloaded {}: mode {} pickup {}", next.file(), next.mode(), next.pickupDir());
+        // idle SMTP sessions of the old set say QUIT now; busy ones when their message ends
+        previous.close();
+        Logger.info("reloaded {}: mode {}, {}", next.file(), next.mode(), next.smtp() == null
+                ? "pickup " + next.pickupDir() : next.smtp().describe());
     }
 
     /** What {@code systemctl status} shows: outcomes since the start, and the queue. */
