@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -75,7 +77,7 @@ public final class DemoPki {
                     serial(),
                     Date.from(Instant.now().minus(Duration.ofHours(1))),
                     Date.from(Instant.now().plus(Duration.ofDays(days))),
-                    new X500Name("CN=" + address + ",E=" + address), keys.getPublic());
+                    subject(address), keys.getPublic());
             builder.addExtension(Extension.subjectAlternativeName, false,
                     new GeneralNames(new GeneralName(GeneralName.rfc822Name, address)));
             builder.addExtension(Extension.keyUsage, true,
@@ -86,6 +88,12 @@ public final class DemoPki {
         } catch (IOException | OperatorCreationException e) {
             throw new GeneralSecurityException("cannot issue a certificate for " + address, e);
         }
+    }
+
+    /** Built field by field: an address may hold '+' or '=', which the string form parses. */
+    private static X500Name subject(String address) {
+        return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, address)
+                .addRDN(BCStyle.EmailAddress, address).build();
     }
 
     private X509Certificate sign(X509v3CertificateBuilder builder)

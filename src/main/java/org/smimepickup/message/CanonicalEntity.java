@@ -42,8 +42,7 @@ public final class CanonicalEntity {
         boolean identity = isIdentity(cte);
 
         if (type.isMultipart() && identity) {
-            writeFields(fields, relabel(cte));
-            writeMultipart(type, from, to, depth);
+            writeMultipart(fields, type, cte, from, to, depth);
         } else if (type.isEncapsulatedMessage() && identity) {
             writeFields(fields, relabel(cte));
             from = keepMboxSeparator(from, to);
@@ -101,18 +100,18 @@ public final class CanonicalEntity {
         }
     }
 
-    private void writeMultipart(ContentType type, int from, int to, int depth)
-            throws PermanentFailure {
+    private void writeMultipart(List<HeaderField> fields, ContentType type, String cte, int from,
+            int to, int depth) throws PermanentFailure {
         String boundary = type.param("boundary");
-        if (boundary == null || boundary.isEmpty()) {
-            throw new PermanentFailure(type.type() + " has no boundary parameter: its parts"
-                    + " cannot be found");
+        MultipartBody body = boundary == null || boundary.isEmpty() ? null
+                : MultipartBody.split(data, from, to, boundary);
+        if (body == null || body.parts().isEmpty()) {
+            String problem = body == null ? " has no boundary parameter"
+                    : " boundary \"" + Addresses.printable(boundary) + "\" never appears";
+            writeUnsplittable(fields, type.type() + problem, cte, from, to);
+            return;
         }
-        MultipartBody body = MultipartBody.split(data, from, to, boundary);
-        if (body.parts().isEmpty()) {
-            throw new PermanentFailure(type.type() + " boundary \"" + Addresses.printable(boundary)
-                    + "\" never appears in the body");
-        }
+        writeFields(fields, relabel(cte));
         String childDefault = type.type().equals("multipart/digest")
                 ? "message/rfc822" : "text/plain";
 
@@ -129,6 +128,19 @@ public final class CanonicalEntity {
         }
         out.crlf().ascii("--" + boundary + "--").crlf();
         writeFiller(body.epilogueFrom(), body.epilogueTo());
+    }
+
+    /**
+     * A multipart whose parts cannot be found goes on as it came, so every reader sees the same
+     * thing it would have seen unsigned; that is only possible when its body is 7-bit clean.
+     */
+    private void writeUnsplittable(List<HeaderField> fields, String problem, String cte,
+            int from, int to) throws PermanentFailure {
+        if (!TransferEncoding.isCleanAscii(data, from, to, 998, false)) {
+            throw new PermanentFailure(problem + ": its parts cannot be found and its 8-bit"
+                    + " body cannot be re-encoded without them");
+        }
+        writeBody(fields, relabel(cte), TransferEncoding.crlf(data, from, to));
     }
 
     /** Preamble and epilogue are invisible to readers; kept only when already 7-bit safe. */
@@ -148,7 +160,10 @@ public final class CanonicalEntity {
             int to) throws PermanentFailure {
         byte[] content;
         if (cte.equals("base64")) {
-            if (TransferEncoding.isCleanBase64(data, from, to)) {
+            // damaged base64 that is still 7-bit text goes on as it came: every reader then
+            // decodes it as it would have, and nothing is silently rewritten
+            if (TransferEncoding.isCleanBase64(data, from, to)
+                    || TransferEncoding.isCleanAscii(data, from, to, 998, false)) {
                 writeBody(fields, null, TransferEncoding.crlf(data, from, to));
                 return;
             }
@@ -173,6 +188,14 @@ public final class CanonicalEntity {
     /** Chooses the transfer encoding for decoded content and writes the leaf. */
     private void writeDecoded(List<HeaderField> fields, ContentType type, String cte,
             byte[] content) throws PermanentFailure {
+        if (type.mustStaySevenBit()) {
+            if (!TransferEncoding.isCleanAscii(content, 0, content.length, 998, false)) {
+                throw new PermanentFailure(type.type() + " must be 7bit (RFC 2046) but has 8-bit"
+                        + " bytes or lines over 998 characters");
+            }
+            writeBody(fields, relabel(cte), TransferEncoding.crlf(content, 0, content.length));
+            return;
+        }
         if (type.isText()) {
             byte[] text = TransferEncoding.crlf(content, 0, content.length);
             if (TransferEncoding.isSafeText(text)) {

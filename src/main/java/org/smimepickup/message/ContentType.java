@@ -46,6 +46,11 @@ record ContentType(String type, String value) {
         return type.equals("message/rfc822");
     }
 
+    /** RFC 2046 allows these only in 7bit: they may not be re-encoded. */
+    boolean mustStaySevenBit() {
+        return type.equals("message/partial") || type.equals("message/external-body");
+    }
+
     /** Line-oriented content whose line breaks mean CRLF. */
     boolean isText() {
         return type.startsWith("text/") || (type.startsWith("message/")

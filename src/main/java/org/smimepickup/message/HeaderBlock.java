@@ -56,6 +56,11 @@ public final class HeaderBlock {
                 continue;
             }
             int colon = fieldNameEnd(data, pos, end);
+            if (colon < 0 && hasEightBitName(data, pos, end)) {
+                // a field to some readers and body text to others: refuse rather than guess
+                throw new PermanentFailure("a header field name has 8-bit bytes; readers"
+                        + " disagree on where such a header ends, so fix the field name");
+            }
             if (colon < 0) {
                 if (fields.isEmpty() && current == null && requireField) {
                     throw new PermanentFailure("not a mail message: line 1 is not a header field"
@@ -103,6 +108,22 @@ public final class HeaderBlock {
             i++;
         }
         return i < end && data[i] == ':' ? i : -1;
+    }
+
+    /** "Näme: value": a would-be field whose name is not US-ASCII. */
+    private static boolean hasEightBitName(byte[] data, int pos, int end) {
+        boolean eightBit = false;
+        for (int i = pos; i < end; i++) {
+            byte b = data[i];
+            if (b == ':') {
+                return eightBit && i > pos;
+            }
+            if (b == ' ' || b == '\t') {
+                return false;
+            }
+            eightBit |= b < 0;
+        }
+        return false;
     }
 
     private static int nameLength(byte[] data, int pos, int colon) {

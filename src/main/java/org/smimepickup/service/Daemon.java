@@ -89,7 +89,8 @@ public final class Daemon {
             throw new ConfigException("cannot create the spool folders under spool.dir "
                     + config.spoolDir() + ": " + e.getMessage());
         }
-        String problem = pickup.check();
+        // with SMTP delivery the pickup folder is not used and need not exist
+        String problem = config.smtp() == null ? pickup.check() : null;
         if (problem != null) {
             throw new ConfigException(problem);
         }
@@ -163,7 +164,11 @@ public final class Daemon {
             workers.shutdown();
             boolean drained = workers.awaitTermination(config.shutdownGraceMillis(),
                     TimeUnit.MILLISECONDS);
-            // 3. anything unfinished stays in work/ and is recovered at the next start
+            // 3. say QUIT to the MTA on idle SMTP sessions
+            if (drained) {
+                pipeline.close();
+            }
+            // 4. anything unfinished stays in work/ and is recovered at the next start
             Logger.info("smime-pickup stopped{}", drained ? "" : " (grace period over; unfinished"
                     + " messages stay in work/ for recovery)");
         }

@@ -120,7 +120,7 @@ public final class Pipeline implements AutoCloseable {
 
     private Delivered process(InputMessage input, Envelope envelope, String id)
             throws PermanentFailure, TemporaryFailure {
-        String author = author(input);
+        String author = author(input, envelope);
         MessageSettings settings = settings(input, author, envelope);
         SecurityPlan plan = SecurityPlan.decide(settings, envelope, certs);
         if (plan.split()) {
@@ -245,9 +245,19 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    /** The author, whose key signs: the first From address (what mail clients check). */
-    private static String author(InputMessage input) throws PermanentFailure {
+    /**
+     * The author, whose key signs: the first From address (what mail clients check); only when
+     * there is none, the Sender field or the envelope sender.
+     */
+    private static String author(InputMessage input, Envelope envelope) throws PermanentFailure {
         List<String> from = Addresses.mailboxes("From", input.header().value("From"));
+        if (from.isEmpty()) {
+            // no author to check against: the Sender field, then the envelope sender, signs
+            from = Addresses.mailboxes("Sender", input.header().value("Sender"));
+        }
+        if (from.isEmpty() && !envelope.sender().isEmpty()) {
+            from = List.of(envelope.sender());
+        }
         if (from.isEmpty()) {
             throw new PermanentFailure("no From address: the signing key is chosen by the"
                     + " author's address; add a From header");
