@@ -352,7 +352,10 @@ public final class Config {
         }
     }
 
-    /** Worker threads; 0 in the file means one per CPU. */
+    /**
+     * Worker threads; 0 in the file means four per CPU, because a worker spends most of its
+     * time waiting for fsync or the MTA, and overlapping those waits is what batches them.
+     */
     public int workers() {
         int n = Integer.parseInt(text("workers"));
         return n > 0 ? n : Math.max(1, Runtime.getRuntime().availableProcessors());

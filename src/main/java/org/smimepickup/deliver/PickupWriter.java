@@ -25,11 +25,13 @@ public final class PickupWriter {
     private final Path pickup;
     private final Path staging;
     private final Set<PosixFilePermission> mode;
+    private final DirectorySync pickupSync;
 
     public PickupWriter(Path pickup, Path staging, Set<PosixFilePermission> mode) {
         this.pickup = pickup;
         this.staging = staging;
         this.mode = mode;
+        this.pickupSync = new DirectorySync(pickup);
     }
 
     /**
@@ -64,7 +66,7 @@ public final class PickupWriter {
         try {
             writeDurably(staged, envelopeLines(envelope), header, entity);
             Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
-            fsyncDirectory(pickup);
+            pickupSync.sync();
             return target;
         } catch (IOException e) {
             deleteQuietly(staged);
@@ -82,7 +84,8 @@ public final class PickupWriter {
                     channel.write(buffer);
                 }
             }
-            channel.force(true);
+            // data and size are what a reader needs; fdatasync skips the rest of the inode
+            channel.force(false);
         }
         // the creation mode is filtered by the umask; set it as configured
         Files.setPosixFilePermissions(file, mode);
@@ -98,12 +101,6 @@ public final class PickupWriter {
             lines.append(extra).append("\r\n");
         }
         return lines.toString().getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
     }
 
     private static void deleteQuietly(Path file) {
