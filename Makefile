@@ -6,7 +6,7 @@ CONF    ?= conf/local.conf
 
 JAR := target/smime-pickup.jar
 
-.PHONY: build run test clean
+.PHONY: build run test bench clean
 
 build: $(JAR)
 
@@ -25,6 +25,17 @@ run: build
 # openssl cms, gpgsm and NSS cmsutil (install them first: see .ci/run).
 test: build
 	$(MVN) test
+
+# The daemon against an `openssl cms` loop on the same inputs, side by side (about 5 minutes).
+# Installs Postfix's smtp-sink (Debian postfix, left unconfigured) for the SMTP figure.
+bench: build
+	command -v smtp-sink >/dev/null || [ -x /usr/sbin/smtp-sink ] || \
+	    (echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections \
+	    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix >/dev/null) || \
+	    echo "smtp-sink not installed: the SMTP figure is skipped"
+	$(MVN) test-compile
+	java -cp "target/smime-pickup.jar:target/lib/*:target/test-classes" \
+	    org.smimepickup.bench.Benchmark .
 
 clean:
 	rm -rf target var

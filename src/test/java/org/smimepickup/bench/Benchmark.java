@@ -1,0 +1,207 @@
+package org.smimepickup.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchService;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
+import org.smimepickup.certs.DemoPki;
+
+/**
+ * {@code make bench}: the daemon against an {@code openssl cms} loop on the same inputs and
+ * keys, in one run. Prints messages per second, the ratio to each openssl variant, drop-to-
+ * output latency with the daemon idle, and peak RSS. Not a test: nothing here asserts a time.
+ */
+public final class Benchmark {
+    private static final String SENDER = "alerts@sender.example";
+    private static final List<String> READERS = List.of("ana@rcpt.example", "ben@rcpt.example");
+
+    private final Path root;
+    private final Path classpathJar;
+    private final List<String> report = new ArrayList<>();
+
+    private Benchmark(Path root, Path jar) {
+        this.root = root;
+        this.classpathJar = jar;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path project = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
+        Path root = project.resolve("target/bench");
+        FileUtils.deleteDirectory(root.toFile());
+        Files.createDirectories(root);
+        Benchmark bench = new Benchmark(root, project.resolve("target/smime-pickup.jar"));
+        bench.run(project);
+    }
+
+    private void run(Path project) throws Exception {
+        Keys keys = Keys.create(root.resolve("pki"));
+        Inputs inputs = Inputs.create(project, root.resolve("inputs"));
+        line("inputs: 19 KB newsletter (%d bytes), 577 KB PDF report (%d bytes), 25 MB attachment"
+                + " (%d bytes); sign+encrypt to %d recipients; %d cores",
+                inputs.small.length, inputs.large.length, Files.size(inputs.huge), READERS.size(),
+                Runtime.getRuntime().availableProcessors());
+
+        double opensslSmall = OpensslLoop.rate(keys, inputs.small, 200, 1, root.resolve("o1"));
+        double opensslSmallP2 = OpensslLoop.rate(keys, inputs.small, 300, 2, root.resolve("o2"));
+        double opensslLarge = OpensslLoop.rate(keys, inputs.large, 60, 1, root.resolve("o3"));
+        double opensslLargeP2 = OpensslLoop.rate(keys, inputs.large, 80, 2, root.resolve("o4"));
+        line("openssl cms sign | encrypt, 19 KB: %.0f/s sequential, %.0f/s with xargs -P2",
+                opensslSmall, opensslSmallP2);
+        line("openssl cms sign | encrypt, 577 KB: %.0f/s sequential, %.0f/s with xargs -P2",
+                opensslLarge, opensslLargeP2);
+
+        try (DaemonUnderTest daemon = DaemonUnderTest.start(this, keys, "pickup", null, "")) {
+            double small = daemon.throughput(inputs.small, 6000);
+            line("daemon to pickup (fsync'd), 19 KB: %.0f/s = %.1fx sequential openssl, %.1fx"
+                    + " openssl -P2", small, small / opensslSmall, small / opensslSmallP2);
+            double large = daemon.throughput(inputs.large, 600);
+            line("daemon to pickup (fsync'd), 577 KB: %.0f/s = %.1fx sequential openssl, %.1fx"
+                    + " openssl -P2", large, large / opensslLarge, large / opensslLargeP2);
+            long[] latency = daemon.idleLatencies(inputs.small, 200);
+            line("drop-to-output latency, daemon idle, 19 KB: p50 %.1f ms, p99 %.1f ms",
+                    latency[latency.length / 2] / 1e6, latency[latency.length * 99 / 100] / 1e6);
+            line("daemon peak RSS: %d MB", daemon.peakRssKb() / 1024);
+        }
+
+        SmtpSink sink = SmtpSink.start(root.resolve("sink"));
+        if (sink == null) {
+            line("SMTP: skipped, Postfix's smtp-sink is not installed (apt-get install postfix)");
+        } else {
+            try (sink; DaemonUnderTest daemon = DaemonUnderTest.start(this, keys, "smtp",
+                    sink.port(), "")) {
+                double smtp = daemon.throughputDone(inputs.small, 6000);
+                line("daemon to SMTP (smtp-sink), 19 KB: %.0f/s = %.1fx sequential openssl,"
+                        + " %.1fx openssl -P2", smtp, smtp / opensslSmall, smtp / opensslSmallP2);
+            }
+        }
+
+        try (DaemonUnderTest daemon = DaemonUnderTest.start(this, keys, "pickup", null,
+                "-Xmx128m")) {
+            long started = System.nanoTime();
+            boolean ok = daemon.one(inputs.huge, 300);
+            line("25 MB message with -Xmx128m: %s in %.1f s, peak RSS %d MB", ok ? "delivered"
+                    : "NOT delivered (see " + daemon.logFile() + ")",
+                    (System.nanoTime() - started) / 1e9, daemon.peakRssKb() / 1024);
+        }
+        Files.write(root.resolve("report.txt"), report);
+    }
+
+    void line(String format, Object... args) {
+        String text = String.format(Locale.ROOT, format, args);
+        report.add(text);
+        System.out.println(text);
+    }
+
+    Path root() {
+        return root;
+    }
+
+    Path jar() {
+        return classpathJar;
+    }
+
+    /** The PKI: one signer, two readers, as PEM files both the daemon and openssl read. */
+    record Keys(Path keysDir, Path certsDir, Path signerKey, Path signerCert,
+            List<Path> readerCerts) {
+        static Keys create(Path dir) throws Exception {
+            Path keys = Files.createDirectories(dir.resolve("keys"));
+            Path certs = Files.createDirectories(dir.resolve("certs"));
+            DemoPki ca = new DemoPki("smime-pickup benchmark CA");
+            DemoPki.Issued signer = ca.issue(SENDER, 30);
+            DemoPki.writePem(keys.resolve(SENDER + ".pem"), true, signer.keys().getPrivate());
+            DemoPki.writePem(keys.resolve(SENDER + ".crt"), false, signer.certificate());
+            List<Path> readerCerts = new ArrayList<>();
+            for (String reader : READERS) {
+                Path cert = certs.resolve(reader + ".crt");
+                DemoPki.writePem(cert, false, ca.issue(reader, 30).certificate());
+                readerCerts.add(cert);
+            }
+            return new Keys(keys, certs, keys.resolve(SENDER + ".pem"),
+                    keys.resolve(SENDER + ".crt"), readerCerts);
+        }
+    }
+
+    /** The three inputs, each addressed to the two readers through pickup envelope lines. */
+    static final class Inputs {
+        byte[] small;
+        byte[] large;
+        Path huge;
+
+        static Inputs create(Path project, Path dir) throws IOException {
+            Files.createDirectories(dir);
+            Path fixtures = project.resolve("test-fixtures/realistic");
+            Inputs inputs = new Inputs();
+            inputs.small = addressed(Files.readAllBytes(
+                    fixtures.resolve("newsletter-html-inline-image-crlf.eml")));
+            inputs.large = addressed(Files.readAllBytes(
+                    fixtures.resolve("report-pdf-attachment-crlf.eml")));
+            inputs.huge = dir.resolve("huge.eml");
+            Files.write(inputs.huge, addressed(huge()));
+            return inputs;
+        }
+
+        private static byte[] addressed(byte[] message) {
+            StringBuilder envelope = new StringBuilder("x-sender: " + SENDER + "\r\n");
+            READERS.forEach(r -> envelope.append("x-receiver: ").append(r).append("\r\n"));
+            byte[] head = envelope.toString().getBytes(StandardCharsets.US_ASCII);
+            byte[] all = Arrays.copyOf(head, head.length + message.length);
+            System.arraycopy(message, 0, all, head.length, message.length);
+            return all;
+        }
+
+        /** A text part and 18.75 MB of random bytes as base64: 25 MB on the wire. */
+        private static byte[] huge() {
+            byte[] attachment = new byte[18_750_000];
+            new Random(7).nextBytes(attachment);
+            String head = "From: Alerts <" + SENDER + ">\r\nTo: ana@rcpt.example\r\n"
+                    + "Subject: Big attachment\r\nMIME-Version: 1.0\r\n"
+                    + "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n"
+                    + "Content-Type: text/plain\r\n\r\nSee the attachment.\r\n--b\r\n"
+                    + "Content-Type: application/octet-stream; name=big.bin\r\n"
+                    + "Content-Transfer-Encoding: base64\r\n\r\n";
+            byte[] body = java.util.Base64.getMimeEncoder(76, new byte[] {'\r', '\n'})
+                    .encode(attachment);
+            String tail = "\r\n--b--\r\n";
+            byte[] h = head.getBytes(StandardCharsets.US_ASCII);
+            byte[] t = tail.getBytes(StandardCharsets.US_ASCII);
+            byte[] all = new byte[h.length + body.length + t.length];
+            System.arraycopy(h, 0, all, 0, h.length);
+            System.arraycopy(body, 0, all, h.length, body.length);
+            System.arraycopy(t, 0, all, h.length + body.length, t.length);
+            return all;
+        }
+    }
+
+    static long countFiles(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static WatchService watch(Path dir) throws IOException {
+        WatchService watcher = FileSystems.getDefault().newWatchService();
+        dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
+        return watcher;
+    }
+
+    static void waitFor(Process process) throws InterruptedException {
+        if (!process.waitFor(10, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("timed out: " + process.info().commandLine());
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package org.smimepickup.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.WatchService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** The real daemon ({@code run}) as a child process on its own spool, for the benchmark. */
+final class DaemonUnderTest implements AutoCloseable {
+    private static int instances;
+
+    private final Process process;
+    private final Path spool;
+    private final Path pickup;
+    private final Path log;
+    private long peakRssKb;
+
+    private DaemonUnderTest(Process process, Path spool, Path pickup, Path log) {
+        this.process = process;
+        this.spool = spool;
+        this.pickup = pickup;
+        this.log = log;
+    }
+
+    static DaemonUnderTest start(Benchmark bench, Benchmark.Keys keys, String delivery,
+            Integer smtpPort, String jvmOptions) throws IOException, InterruptedException {
+        Path dir = bench.root().resolve("daemon-" + (++instances));
+        Path spool = Files.createDirectories(dir.resolve("spool"));
+        Path pickup = Files.createDirectories(dir.resolve("pickup"));
+        String config = "spool.dir = " + spool + "\nkeys.dir = " + keys.keysDir()
+                + "\ncerts.dir = " + keys.certsDir() + "\nmode = sign+encrypt\npickup.dir = "
+                + pickup + "\nrescan.seconds = 5\ndelivery = " + delivery + "\n"
+                + (smtpPort == null ? "" : "smtp.host = 127.0.0.1\nsmtp.port = " + smtpPort
+                        + "\nsmtp.tls = none\n");
+        Path file = dir.resolve("bench.conf");
+        Files.writeString(file, config);
+        Path log = dir.resolve("daemon.log");
+
+        List<String> command = new ArrayList<>(List.of("java"));
+        if (!jvmOptions.isEmpty()) {
+            command.add(jvmOptions);
+        }
+        command.addAll(List.of("-jar", bench.jar().toString(), "run", "--config",
+                file.toString()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        DaemonUnderTest daemon = new DaemonUnderTest(process, spool, pickup, log);
+        daemon.awaitLog("smime-pickup running");
+        return daemon;
+    }
+
+    Path logFile() {
+        return log;
+    }
+
+    private void awaitLog(String text) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.readString(log, StandardCharsets.ISO_8859_1).contains(text)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("daemon did not start, see " + log);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Messages per second from the first rename into the inbox to the last pickup file. */
+    double throughput(byte[] message, int count) throws IOException, InterruptedException {
+        return measure(message, count, pickup);
+    }
+
+    /** As {@link #throughput}, counting originals in done/ (SMTP leaves no pickup file). */
+    double throughputDone(byte[] message, int count) throws IOException, InterruptedException {
+        return measure(message, count, spool.resolve("done"));
+    }
+
+    private double measure(byte[] message, int count, Path counted)
+            throws IOException, InterruptedException {
+        List<Path> staged = stage(message, count, "t");
+        long before = Benchmark.countFiles(counted);
+        long started = System.nanoTime();
+        for (Path file : staged) {
+            Files.move(file, spool.resolve(file.getFileName().toString().substring(1)),
+                    StandardCopyOption.ATOMIC_MOVE);
+        }
+        while (Benchmark.countFiles(counted) < before + count) {
+            requireAlive();
+            Thread.sleep(5);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        sampleRss();
+        clear(pickup);
+        clear(spool.resolve("done"));
+        return count / seconds;
+    }
+
+    /** Nanoseconds from the rename into the inbox to the pickup file, one message at a time. */
+    long[] idleLatencies(byte[] message, int count) throws IOException, InterruptedException {
+        long[] latencies = new long[count];
+        List<Path> staged = stage(message, count, "l");
+        try (WatchService watcher = Benchmark.watch(pickup)) {
+            for (int i = 0; i < count; i++) {
+                Thread.sleep(20);
+                long started = System.nanoTime();
+                Files.move(staged.get(i), spool.resolve("lat-" + i + ".eml"),
+                        StandardCopyOption.ATOMIC_MOVE);
+                var key = watcher.poll(30, TimeUnit.SECONDS);
+                if (key == null) {
+                    throw new IllegalStateException("no output within 30 s, see " + log);
+                }
+                latencies[i] = System.nanoTime() - started;
+                key.pollEvents();
+                key.reset();
+            }
+        }
+        java.util.Arrays.sort(latencies);
+        sampleRss();
+        return latencies;
+    }
+
+    /** Drops one file and waits for its output (true) or its failure (false). */
+    boolean one(Path input, int seconds) throws IOException, InterruptedException {
+        Path staged = spool.resolve("tmp/one.eml");
+        Files.copy(input, staged);
+        Files.move(staged, spool.resolve("one.eml"), StandardCopyOption.ATOMIC_MOVE);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            sampleRss();
+            if (Benchmark.countFiles(pickup) > 0) {
+                return true;
+            }
+            if (Benchmark.countFiles(spool.resolve("failed")) > 0 || !process.isAlive()) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return false;
+    }
+
+    private List<Path> stage(byte[] message, int count, String prefix) throws IOException {
+        Path tmp = Files.createDirectories(spool.resolve("tmp"));
+        List<Path> staged = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            Path file = tmp.resolve("." + prefix + i + ".eml");
+            Files.write(file, message);
+            staged.add(file);
+        }
+        return staged;
+    }
+
+    private static void clear(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    private void requireAlive() {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("daemon died, see " + log);
+        }
+    }
+
+    /** The high-water mark of resident memory (VmHWM) the kernel keeps for the process. */
+    private void sampleRss() throws IOException {
+        Path status = Path.of("/proc/" + process.pid() + "/status");
+        if (!Files.exists(status)) {
+            return;
+        }
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("VmHWM:")) {
+                peakRssKb = Math.max(peakRssKb, Long.parseLong(line.replaceAll("\\D", "")));
+            }
+        }
+    }
+
+    long peakRssKb() throws IOException {
+        sampleRss();
+        return peakRssKb;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}
