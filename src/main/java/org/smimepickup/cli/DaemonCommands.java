@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import org.smimepickup.config.Config;
 import org.smimepickup.config.ConfigException;
 import org.smimepickup.service.Daemon;
+import org.smimepickup.service.Logging;
 import org.smimepickup.service.Outcome;
 import org.smimepickup.service.Preflight;
 import org.smimepickup.service.ReloadSignal;
@@ -19,7 +20,9 @@ final class DaemonCommands {
 
     static int once(Options options, PrintStream out, PrintStream err) {
         try {
-            Daemon daemon = new Daemon(Config.load(options.config()));
+            Config config = Config.load(options.config());
+            Logging.configure(config, System.getenv());
+            Daemon daemon = new Daemon(config);
             Map<Outcome, Integer> counts = daemon.once();
             int done = counts.getOrDefault(Outcome.DONE, 0);
             int failed = counts.getOrDefault(Outcome.FAILED, 0);
@@ -43,7 +46,10 @@ final class DaemonCommands {
     static int run(Options options, PrintStream err) {
         Daemon daemon;
         try {
-            daemon = new Daemon(Config.load(options.config()));
+            Config config = Config.load(options.config());
+            Logging.configure(config, System.getenv());
+            Logging.logConfiguration(config);
+            daemon = new Daemon(config);
         } catch (ConfigException e) {
             err.println("configuration error: " + e.getMessage());
             return Main.CONFIG;

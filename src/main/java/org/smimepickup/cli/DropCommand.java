@@ -13,6 +13,11 @@ import org.smimepickup.spool.Spool;
 /**
  * {@code drop FILE... | -}: the safe way for scripts to hand in a message: copy into the
  * spool's {@code tmp/}, fsync, then rename into the inbox, so the daemon never sees half a file.
+ * Prints one line per file: the name it got in the inbox (its own, or with a suffix when that
+ * name was taken). That name is the file's id until the daemon claims it: the daemon's log line
+ * for the message carries it as {@code file="NAME"} beside the spool id it assigns at claim
+ * time, and {@code done/}, {@code failed/} and {@code deferred/} keep it (with the spool id
+ * added when the name is taken there).
  */
 final class DropCommand {
     private DropCommand() {
@@ -30,7 +35,7 @@ final class DropCommand {
                 Path dropped = argument.equals("-")
                         ? dropStream(spool, System.in, "stdin-" + UUID.randomUUID() + ".eml")
                         : dropFile(spool, Path.of(argument));
-                out.println(dropped);
+                out.println(dropped.getFileName());
             }
             return Main.OK;
         } catch (ConfigException e) {

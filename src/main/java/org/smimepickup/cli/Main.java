@@ -74,7 +74,9 @@ public final class Main {
                                       certificates that expire first
                   requeue --all | FILE... | --reason TEXT
                                       move failed/ or deferred/ files back into the inbox
-                  drop FILE... | -    put files into the inbox safely (write, fsync, rename)
+                  drop FILE... | -    put files into the inbox safely (write, fsync, rename);
+                                      prints the name each got in the inbox, its id until
+                                      the daemon claims it (the log line's file="NAME")
                   demo-setup          create demo keys and certificates for conf/local.conf
                   dkim                DKIM key and PowerMTA/Momentum/DNS snippets (dkim --help)
                   send FILE...        sign/encrypt files and deliver them now, without the spool

@@ -39,6 +39,7 @@ public final class Config {
     private Set<PosixFilePermission> keysAllowedMode;
     private Set<PosixFilePermission> outputMode;
     private SmtpSettings smtp;
+    private String logLevel;
 
     /** Environment variables that override a key, as the older one-shot tool read them. */
     private static final Map<String, String> ENVIRONMENT = Map.of("SMTP_HOST", "smtp.host",
@@ -75,6 +76,10 @@ public final class Config {
         d.put("retry.max.seconds", "600");
         d.put("retry.giveup.hours", "96");
         d.put("shutdown.grace.seconds", "30");
+        d.put("done.retention.days", "30");
+        d.put("certs.warn.days", "30");
+        d.put("metrics.file", null);
+        d.put("log.level", "info");
         d.put("smtp.host", null);
         d.put("smtp.port", "25");
         d.put("smtp.tls", "starttls");
@@ -148,6 +153,9 @@ public final class Config {
         integer("retry.max.seconds", 1, 86_400);
         integer("retry.giveup.hours", 1, 24 * 365);
         integer("shutdown.grace.seconds", 1, 3600);
+        integer("done.retention.days", 0, 36_500);
+        integer("certs.warn.days", 0, 3650);
+        logLevel = parseLogLevel();
         bool("encrypt.to.sender");
         String delivery = text("delivery").toLowerCase(Locale.ROOT);
         if (!delivery.equals("pickup") && !delivery.equals("smtp")) {
@@ -358,7 +366,7 @@ public final class Config {
      */
     public int workers() {
         int n = Integer.parseInt(text("workers"));
-        return n > 0 ? n : Math.max(1, Runtime.getRuntime().availableProcessors());
+        return n > 0 ? n : 4 * Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
     public int rescanSeconds() {
@@ -391,6 +399,35 @@ public final class Config {
 
     public long shutdownGraceMillis() {
         return Long.parseLong(text("shutdown.grace.seconds")) * 1000;
+    }
+
+    /** Days a file stays in done/ before the daily clean-up removes it; 0 keeps it forever. */
+    public int doneRetentionDays() {
+        return Integer.parseInt(text("done.retention.days"));
+    }
+
+    /** How many days ahead an expiring certificate is reported; 0 reports expired ones only. */
+    public int certsWarnDays() {
+        return Integer.parseInt(text("certs.warn.days"));
+    }
+
+    /** Where the Prometheus text file goes; null when metrics are off. */
+    public Path metricsFile() {
+        return text("metrics.file").isEmpty() ? null : path("metrics.file");
+    }
+
+    /** The lowest level logged: trace, debug, info, warn or error. */
+    public String logLevel() {
+        return logLevel;
+    }
+
+    private String parseLogLevel() throws ConfigException {
+        String level = text("log.level").toLowerCase(Locale.ROOT);
+        if (!List.of("trace", "debug", "info", "warn", "error").contains(level)) {
+            throw new ConfigException("log.level = " + level + ": use trace, debug, info, warn"
+                    + " or error");
+        }
+        return level;
     }
 
     /** The effective configuration, one "key = value" per line, for check-config and logs. */

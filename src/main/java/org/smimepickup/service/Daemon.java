@@ -21,13 +21,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.quartz.JobBuilder;
-import org.quartz.JobDetail;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
-import org.quartz.SimpleScheduleBuilder;
-import org.quartz.TriggerBuilder;
-import org.quartz.impl.StdSchedulerFactory;
 import org.smimepickup.certs.CertificateStore;
 import org.smimepickup.certs.SigningKeys;
 import org.smimepickup.certs.TrustAnchors;
@@ -42,8 +37,9 @@ import org.tinylog.Logger;
 
 /**
  * The daemon: recovers {@code work/}, then feeds inbox files to a pool of workers. Filesystem
- * events are a hint; a Quartz job rescans the inbox (and the due part of {@code deferred/}) every
- * {@code rescan.seconds}, and an event overflow triggers a rescan at once.
+ * events are a hint; Quartz jobs rescan the inbox and the due part of {@code deferred/} every
+ * {@code rescan.seconds}, and an event overflow triggers a rescan at once. The other timed jobs
+ * (metrics file, done/ clean-up, certificate expiry) are listed in {@link DaemonJobs}.
  */
 public final class Daemon {
     // replaced together by a reload; a message in flight finishes with the set it started with
@@ -51,6 +47,7 @@ public final class Daemon {
     private volatile Pipeline pipeline;
     private volatile Dispatcher dispatcher;
     private final Spool spool;
+    private final Metrics metrics;
     private final SystemdNotifier notifier = SystemdNotifier.fromEnvironment();
     private final AtomicBoolean reloadRequested = new AtomicBoolean();
     private long statusSentNanos;
@@ -61,7 +58,13 @@ public final class Daemon {
     private final Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
 
     public Daemon(Config config) throws ConfigException {
+        this(config, new Metrics());
+    }
+
+    /** As {@link #Daemon(Config)}; a reload passes the running metrics on to its candidate. */
+    Daemon(Config config, Metrics metrics) throws ConfigException {
         this.config = config;
+        this.metrics = metrics;
         this.spool = new Spool(config.spoolDir());
         PickupWriter pickup = new PickupWriter(config.pickupDir(), config.pickupStagingDir(),
                 config.outputMode());
@@ -70,7 +73,7 @@ public final class Daemon {
                 config.keysAllowedMode(), trust), new CertificateStore(config.certsDir(), trust),
                 pickup);
         this.dispatcher = new Dispatcher(spool, pipeline, config.retryFirstMillis(),
-                config.retryMaxMillis(), config.retryGiveUpMillis());
+                config.retryMaxMillis(), config.retryGiveUpMillis(), metrics);
         prepare(pickup);
     }
 
@@ -146,7 +149,7 @@ public final class Daemon {
         WatchService watcher = FileSystems.getDefault().newWatchService();
         spool.inbox().register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
                 StandardWatchEventKinds.ENTRY_MODIFY);
-        Scheduler scheduler = startRescans();
+        Scheduler scheduler = DaemonJobs.start(this);
         rescan();
         Logger.info("smime-pickup running: spool {} mode {} workers {} pickup {}",
                 config.spoolDir(), config.mode(), config.workers(), config.pickupDir());
@@ -203,7 +206,7 @@ public final class Daemon {
         Config running = config;
         Daemon candidate = null;
         try {
-            candidate = new Daemon(Config.load(running.file()));
+            candidate = new Daemon(Config.load(running.file()), metrics);
             List<String> errors = Preflight.check(candidate).errors();
             if (!errors.isEmpty()) {
                 throw new ConfigException(String.join("; ", errors));
@@ -327,10 +330,25 @@ public final class Daemon {
 
     /** Queues every inbox file and every deferred file whose retry time has come. */
     void rescan() {
+        rescanInbox();
+        retryDeferred();
+    }
+
+    /** Queues every inbox file; the {@code rescan-inbox} job (see {@link DaemonJobs}). */
+    void rescanInbox() {
         try {
             for (String name : spool.list(spool.inbox())) {
                 offer(spool.inbox().resolve(name));
             }
+        } catch (IOException e) {
+            Logger.warn("rescan of {} failed: {}", config.spoolDir(),
+                    Addresses.printable(e.getMessage()));
+        }
+    }
+
+    /** Queues deferred files whose retry time has come; the {@code retry-deferred} job. */
+    void retryDeferred() {
+        try {
             long now = System.currentTimeMillis();
             for (String name : spool.list(spool.deferred())) {
                 RetryState state = RetryState.load(spool.deferred().resolve(name));
@@ -339,25 +357,13 @@ public final class Daemon {
                 }
             }
         } catch (IOException e) {
-            Logger.warn("rescan of {} failed: {}", config.spoolDir(),
+            Logger.warn("rescan of {} failed: {}", spool.deferred(),
                     Addresses.printable(e.getMessage()));
         }
     }
 
-    private Scheduler startRescans() throws SchedulerException {
-        java.util.Properties quartz = new java.util.Properties();
-        quartz.setProperty("org.quartz.scheduler.instanceName", "smime-pickup");
-        quartz.setProperty("org.quartz.threadPool.threadCount", "1");
-        quartz.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
-        quartz.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
-        Scheduler scheduler = new StdSchedulerFactory(quartz).getScheduler();
-        JobDetail job = JobBuilder.newJob(RescanJob.class).withIdentity("rescan").build();
-        job.getJobDataMap().put(RescanJob.TASK, (Runnable) this::rescan);
-        scheduler.scheduleJob(job, TriggerBuilder.newTrigger().withIdentity("rescan")
-                .startNow().withSchedule(SimpleScheduleBuilder
-                        .repeatSecondlyForever(config.rescanSeconds())).build());
-        scheduler.start();
-        return scheduler;
+    Metrics metrics() {
+        return metrics;
     }
 
     private synchronized void count(Outcome outcome) {

@@ -25,8 +25,11 @@ final class Dispatcher {
     private final long retryFirst;
     private final long retryMax;
     private final long giveUp;
+    private final Metrics metrics;
 
-    Dispatcher(Spool spool, Pipeline pipeline, long retryFirst, long retryMax, long giveUp) {
+    Dispatcher(Spool spool, Pipeline pipeline, long retryFirst, long retryMax, long giveUp,
+            Metrics metrics) {
+        this.metrics = metrics;
         this.spool = spool;
         this.settler = new Settler(spool);
         this.pipeline = pipeline;
@@ -55,7 +58,10 @@ final class Dispatcher {
             deleteQuietly(RetryState.fileFor(dir.resolve(name)));
         }
         try (claim) {
-            return attempt(claim, ids.next(), previous);
+            long started = System.nanoTime();
+            Outcome outcome = attempt(claim, ids.next(), previous);
+            metrics.record(outcome, System.nanoTime() - started);
+            return outcome;
         }
     }
 
@@ -64,6 +70,7 @@ final class Dispatcher {
         String file = Addresses.printable(claim.name());
         try {
             Pipeline.Delivered delivered = pipeline.process(claim, id);
+            DoneRetention.stampSettled(claim.path());
             settler.done(claim.path(), id);
             Logger.info("{} from=<{}> rcpts={} action={} outcome=done to={} ms={} file=\"{}\"",
                     id, delivered.envelope().sender(), delivered.envelope().recipients().size(),

@@ -24,10 +24,6 @@ import org.smimepickup.spool.Spool;
  * (a recipient certificate that expired or expires soon) are worth a look but do not.
  */
 public final class Preflight {
-    /** How far ahead an expiry is reported. */
-    // TODO: make this the certs.warn.days key once the daily expiry job exists; same value.
-    static final Duration EXPIRY_WARNING = Duration.ofDays(30);
-
     /** The findings; the daemon starts only when {@code errors} is empty. */
     public record Report(List<String> errors, List<String> warnings) {
         public boolean ok() {
@@ -119,7 +115,7 @@ public final class Preflight {
             }
         }
         for (Expiry expiry : expiries(config.keysDir())) {
-            warnIfSoon("keys.dir", expiry, report);
+            warnIfSoon(config, "keys.dir", expiry, report);
         }
     }
 
@@ -132,18 +128,15 @@ public final class Preflight {
             return;
         }
         for (Expiry expiry : expiries(config.certsDir())) {
-            warnIfSoon("certs.dir", expiry, report);
+            warnIfSoon(config, "certs.dir", expiry, report);
         }
     }
 
-    private static void warnIfSoon(String key, Expiry expiry, Report report) {
-        Instant now = Instant.now();
-        if (expiry.notAfter().isBefore(now)) {
-            report.warnings().add(key + ": certificate " + expiry.file() + " expired on "
-                    + expiry.notAfter());
-        } else if (expiry.notAfter().isBefore(now.plus(EXPIRY_WARNING))) {
-            report.warnings().add(key + ": certificate " + expiry.file() + " expires on "
-                    + expiry.notAfter() + "; renew it");
+    private static void warnIfSoon(Config config, String key, Expiry expiry, Report report) {
+        String warning = CertificateExpiry.warning(key, expiry,
+                Duration.ofDays(config.certsWarnDays()), Instant.now());
+        if (warning != null) {
+            report.warnings().add(warning);
         }
     }
 
