@@ -116,6 +116,8 @@ public final class ServiceFixture {
         ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true)
                 .redirectOutput(root.resolve(command + ".log").toFile());
         builder.environment().remove("NOTIFY_SOCKET");
+        // the log format depends on it; a test that wants it sets it
+        builder.environment().remove("JOURNAL_STREAM");
         builder.environment().putAll(environment);
         return builder.start();
     }
