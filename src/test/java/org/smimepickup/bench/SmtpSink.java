@@ -32,8 +32,13 @@ final class SmtpSink implements AutoCloseable {
             port = probe.getLocalPort();
         }
         Files.createDirectories(dir);
-        Process process = new ProcessBuilder(binary.toString(), "-c", "127.0.0.1:" + port,
-                "1000").redirectErrorStream(true).redirectOutput(dir.resolve("sink.log")
+        List<String> command = new java.util.ArrayList<>(List.of(binary.toString(), "-c"));
+        if ("root".equals(System.getProperty("user.name"))) {
+            // smtp-sink refuses to run as root; "nobody" exists on every Debian system
+            command.addAll(List.of("-u", "nobody"));
+        }
+        command.addAll(List.of("127.0.0.1:" + port, "1000"));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("sink.log")
                         .toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
