@@ -16,13 +16,24 @@ import java.util.Set;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.openssl.EncryptionException;
+import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
+import org.bouncycastle.openssl.jcajce.JcePEMDecryptorProviderBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.pkcs.PKCSException;
 import org.smimepickup.failure.PermanentFailure;
 
 /** Reading certificates and private keys from PEM files, and the permission rule for keys. */
 public final class PemFiles {
+    /** OpenSSL's PBES2 and legacy PEM ciphers are all in BouncyCastle, not all in the JDK. */
+    private static final java.security.Provider BC =
+            new org.bouncycastle.jce.provider.BouncyCastleProvider();
+
     private PemFiles() {
     }
 
@@ -53,6 +64,15 @@ public final class PemFiles {
      */
     public static PrivateKey privateKey(Path file, Set<PosixFilePermission> allowed)
             throws PermanentFailure {
+        return privateKey(file, allowed, null);
+    }
+
+    /**
+     * As {@link #privateKey(Path, Set)}, also for encrypted PEM (traditional OpenSSL or
+     * PKCS#8) when {@code passphrase} is given.
+     */
+    public static PrivateKey privateKey(Path file, Set<PosixFilePermission> allowed,
+            char[] passphrase) throws PermanentFailure {
         checkMode(file, allowed);
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
                 PEMParser parser = new PEMParser(reader)) {
@@ -64,13 +84,37 @@ public final class PemFiles {
                 if (item instanceof PrivateKeyInfo info) {
                     return converter.getPrivateKey(info);
                 }
+                if (item instanceof PEMEncryptedKeyPair || item instanceof
+                        PKCS8EncryptedPrivateKeyInfo) {
+                    return decrypt(file, item, passphrase, converter);
+                }
             }
         } catch (IOException | RuntimeException e) {
             throw new PermanentFailure("cannot read private key " + file + ": "
                     + e.getClass().getSimpleName());
         }
-        throw new PermanentFailure("no unencrypted PEM private key in " + file
-                + " (encrypted keys are not supported yet)");
+        throw new PermanentFailure("no PEM private key in " + file);
+    }
+
+    private static PrivateKey decrypt(Path file, Object item, char[] passphrase,
+            JcaPEMKeyConverter converter) throws PermanentFailure, IOException {
+        if (passphrase == null) {
+            throw new PermanentFailure("private key " + file + " is encrypted: put its"
+                    + " passphrase in <address>.pass beside it (mode 0600)");
+        }
+        try {
+            if (item instanceof PEMEncryptedKeyPair pair) {
+                return converter.getKeyPair(pair.decryptKeyPair(
+                        new JcePEMDecryptorProviderBuilder().setProvider(BC).build(passphrase)))
+                        .getPrivate();
+            }
+            return converter.getPrivateKey(((PKCS8EncryptedPrivateKeyInfo) item)
+                    .decryptPrivateKeyInfo(new JceOpenSSLPKCS8DecryptorProviderBuilder()
+                            .setProvider(BC).build(passphrase)));
+        } catch (OperatorCreationException | PKCSException | EncryptionException e) {
+            throw new PermanentFailure("cannot decrypt private key " + file + ": wrong"
+                    + " passphrase in its .pass file?");
+        }
     }
 
     /** Refuses a key file that group or others may use beyond {@code allowed}. */

@@ -16,8 +16,9 @@ import org.smimepickup.failure.PermanentFailure;
 import org.smimepickup.message.Addresses;
 
 /**
- * Signing keys in {@code keys.dir}: {@code <address>.pem} (private key) beside
- * {@code <address>.crt} (its certificate, then any intermediates). Loaded once per file version
+ * Signing keys in {@code keys.dir}: {@code <address>.pem} (private key, plain or encrypted)
+ * beside {@code <address>.crt} (its certificate, then any intermediates), or one PKCS#12 file
+ * {@code <address>.p12}; a passphrase, when needed, in {@code <address>.pass}. Loaded once per file version
  * and checked on load: safe file mode, the key matches the certificate. Thread-safe.
  */
 public final class SigningKeys {
@@ -26,6 +27,8 @@ public final class SigningKeys {
     private final TrustAnchors trust;
     private final AddressIndex keys;
     private final AddressIndex certs;
+    private final AddressIndex stores;
+    private final AddressIndex passwords;
     private final ConcurrentHashMap<Path, Loaded> cache = new ConcurrentHashMap<>();
 
     /** A loaded identity and its last check, redone every minute so expiry is noticed. */
@@ -65,22 +68,30 @@ public final class SigningKeys {
         this.trust = trust;
         this.keys = new AddressIndex(dir, ".pem");
         this.certs = new AddressIndex(dir, ".crt");
+        this.stores = new AddressIndex(dir, ".p12");
+        this.passwords = new AddressIndex(dir, ".pass");
     }
 
     /** The identity that signs for {@code address}, or a failure that says what to add. */
     public SigningIdentity find(String address) throws PermanentFailure {
-        Path keyFile = keys.find(address);
-        Path certFile = certs.find(address);
+        Path store = stores.find(address);
+        Path keyFile = store != null ? store : keys.find(address);
+        Path certFile = store != null ? store : certs.find(address);
         if (keyFile == null || certFile == null) {
             throw new PermanentFailure("no key for " + Addresses.printable(address)
-                    + ": expected <address>.pem and <address>.crt in keys.dir " + dir);
+                    + ": expected <address>.pem and <address>.crt, or <address>.p12, in"
+                    + " keys.dir " + dir);
         }
+        Path passFile = passwords.find(address);
         FileTime keyTime = modified(keyFile);
-        FileTime certTime = modified(certFile);
+        FileTime certTime = passFile == null ? modified(certFile) : newest(certFile, passFile);
         Loaded loaded = cache.get(keyFile);
         if (loaded == null || !loaded.keyTime.equals(keyTime)
                 || !loaded.certTime.equals(certTime)) {
-            loaded = new Loaded(keyTime, certTime, load(address, keyFile, certFile));
+            SigningIdentity identity = store != null
+                    ? KeyStores.pkcs12(address, store, passFile, allowedMode)
+                    : load(address, keyFile, certFile, passFile);
+            loaded = new Loaded(keyTime, certTime, identity);
             cache.put(keyFile, loaded);
         }
         SigningIdentity identity = loaded.identity();
@@ -92,14 +103,17 @@ public final class SigningKeys {
         return identity;
     }
 
-    /** Every address with both files present. */
+    /** Every address with a PEM pair or a PKCS#12 file. */
     public List<String> addresses() {
-        return keys.all().keySet().stream().filter(a -> certs.find(a) != null).sorted().toList();
+        java.util.Set<String> found = new java.util.TreeSet<>(stores.all().keySet());
+        keys.all().keySet().stream().filter(a -> certs.find(a) != null).forEach(found::add);
+        return List.copyOf(found);
     }
 
-    private SigningIdentity load(String address, Path keyFile, Path certFile)
+    private SigningIdentity load(String address, Path keyFile, Path certFile, Path passFile)
             throws PermanentFailure {
-        PrivateKey key = PemFiles.privateKey(keyFile, allowedMode);
+        char[] passphrase = passFile == null ? null : KeyStores.password(passFile, allowedMode);
+        PrivateKey key = PemFiles.privateKey(keyFile, allowedMode, passphrase);
         List<X509Certificate> chain = PemFiles.certificates(certFile);
         X509Certificate certificate = chain.get(0);
         if (!matches(key, certificate)) {
@@ -109,7 +123,7 @@ public final class SigningKeys {
         return new SigningIdentity(address, key, certificate, chain);
     }
 
-    private static boolean matches(PrivateKey key, X509Certificate certificate)
+    static boolean matches(PrivateKey key, X509Certificate certificate)
             throws PermanentFailure {
         String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
         byte[] probe = "smime-pickup key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -126,6 +140,12 @@ public final class SigningKeys {
             throw new PermanentFailure("cannot use the key for " + certificate
                     .getSubjectX500Principal() + ": " + e.getMessage());
         }
+    }
+
+    private static FileTime newest(Path a, Path b) throws PermanentFailure {
+        FileTime first = modified(a);
+        FileTime second = modified(b);
+        return first.compareTo(second) >= 0 ? first : second;
     }
 
     private static FileTime modified(Path file) throws PermanentFailure {

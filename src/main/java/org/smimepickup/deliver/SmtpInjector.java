@@ -220,7 +220,8 @@ public final class SmtpInjector implements Delivery, AutoCloseable {
             return refuseAll(s, envelope, refused, "end of data", end);
         }
         settle(envelope, refused);
-        return "smtp://" + s.name() + " " + end.text();
+        // the log line's to= field must stay one word: the reply joins it with '/'
+        return "smtp://" + s.name() + "/" + end.text().strip().replaceAll("\\s+", "_");
     }
 
     /** The next reply; a 421 (the server is going away) ends the session like a reset. */

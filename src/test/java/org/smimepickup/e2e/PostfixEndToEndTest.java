@@ -53,7 +53,7 @@ class PostfixEndToEndTest {
     private static final Set<String> REFUSED = Set.of("c14", "c16", "c17", "c18");
     /** Malformed MIME: either refused with a reason or carried through unchanged. */
     private static final String EITHER = "c15";
-    private static final Pattern QUEUED_AS = Pattern.compile("queued as ([0-9A-Za-z]+)");
+    private static final Pattern QUEUED_AS = Pattern.compile("queued[ _]as[ _]([0-9A-Za-z]+)");
     private static final Pattern FROM = Pattern.compile(" from=<([^>]*)>");
 
     @TempDir
