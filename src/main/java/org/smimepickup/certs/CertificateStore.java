@@ -67,6 +67,26 @@ public final class CertificateStore {
         return best;
     }
 
+    /** Every certificate file with the checks it fails for encryption to its address. */
+    public synchronized List<CertificateReport> report() {
+        refresh();
+        List<CertificateReport> reports = new ArrayList<>();
+        for (Entry entry : parsed.values()) {
+            String name = entry.file().getFileName().toString();
+            String stem = name.substring(0, name.lastIndexOf('.')).toLowerCase(Locale.ROOT);
+            java.util.Set<String> named = CertificateCheck.addresses(entry.certificate());
+            // a file named for an address is found under that address, so check it for that one
+            String address = stem.indexOf('@') > 0 || named.isEmpty() ? stem
+                    : named.iterator().next();
+            reports.add(CertificateReport.of("recipient", entry.file(), entry.certificate(),
+                    CertificateCheck.problems(entry.certificate(), address,
+                            CertificateCheck.Use.ENCRYPT, trust.anchors(),
+                            trust.intermediates())));
+        }
+        reports.sort(java.util.Comparator.comparing(r -> r.file().toString()));
+        return reports;
+    }
+
     private synchronized List<Entry> candidates(String address) {
         refresh();
         return byAddress.getOrDefault(address.toLowerCase(Locale.ROOT), List.of());

@@ -103,6 +103,25 @@ public final class SigningKeys {
         return identity;
     }
 
+    /** What {@code certs} shows for the key of {@code address}: usable, or why not. */
+    public CertificateReport report(String address) {
+        try {
+            SigningIdentity identity = find(address);
+            return CertificateReport.of("signing", dir.resolve(address),
+                    identity.certificate(), List.of());
+        } catch (PermanentFailure e) {
+            Path certFile = certs.find(address);
+            try {
+                X509Certificate certificate = PemFiles.certificates(certFile).get(0);
+                return CertificateReport.of("signing", certFile, certificate,
+                        List.of(e.getMessage()));
+            } catch (PermanentFailure | RuntimeException unreadable) {
+                return new CertificateReport("signing", dir.resolve(address), List.of(address),
+                        "", null, List.of(e.getMessage()));
+            }
+        }
+    }
+
     /** Every address with a PEM pair or a PKCS#12 file. */
     public List<String> addresses() {
         java.util.Set<String> found = new java.util.TreeSet<>(stores.all().keySet());

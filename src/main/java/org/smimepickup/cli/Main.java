@@ -44,6 +44,7 @@ public final class Main {
                 case "demo-setup" -> DemoSetup.run(Options.parse(rest), out, err);
                 case "dkim" -> DkimCommand.run(rest, out, err);
                 case "send" -> SendCommand.run(rest, out, err);
+                case "certs" -> CertsCommand.certs(rest, out, err);
                 case "help", "--help", "-h" -> {
                     usage(out);
                     yield OK;
@@ -81,6 +82,8 @@ public final class Main {
                   dkim                DKIM key and PowerMTA/Momentum/DNS snippets (dkim --help)
                   send FILE...        sign/encrypt files and deliver them now, without the spool
                                       ([--sign] [--encrypt] [--to smtp|pickup|stdout])
+                  certs [--json]      signing keys and recipient certificates, with the
+                                      checks each fails (exit 2 when any fails)
                 the default config is /etc/smime-pickup/smime-pickup.conf""");
     }
 }
