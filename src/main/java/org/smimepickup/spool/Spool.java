@@ -17,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import org.tinylog.Logger;
 
 /**
  * The spool folders and the moves between them. The inbox is the spool folder itself;
@@ -99,7 +100,12 @@ public final class Spool {
         return name.startsWith(".") || name.endsWith(".tmp");
     }
 
-    /** Names of the entries in a folder that may be messages, sub-folders excluded. */
+    /**
+     * Names of the entries in a folder that may be messages, sub-folders excluded. An entry whose
+     * name does not survive decoding (bytes that are not valid in the file name encoding, such
+     * as Latin-1 names under UTF-8) could never be opened by name: it is renamed to a printable
+     * name first, so that it is processed instead of lying in the inbox for ever.
+     */
     public List<String> list(Path dir) throws IOException {
         List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
@@ -108,10 +114,43 @@ public final class Spool {
                 if (isIgnored(name) || Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
                     continue;
                 }
-                names.add(name);
+                if (!dir.resolve(name).equals(entry)) {
+                    name = renameUndecodable(entry);
+                }
+                if (name != null) {
+                    names.add(name);
+                }
             }
         }
         return names;
+    }
+
+    /**
+     * Renames an entry whose name has undecodable bytes to its printable ASCII form; returns the
+     * new name, or null when the entry is gone (another daemon renamed it first: a rename
+     * cannot take the same source twice).
+     */
+    private static String renameUndecodable(Path entry) throws IOException {
+        StringBuilder printable = new StringBuilder();
+        entry.getFileName().toString().codePoints().forEach(c -> printable.appendCodePoint(
+                c > 0x20 && c < 0x7f && c != '/' ? c : '_'));
+        for (int n = 0; n < 100; n++) {
+            Path target = entry.resolveSibling(printable + (n == 0 ? "" : "." + n));
+            try {
+                // without REPLACE_EXISTING: never replaces a file already there
+                Files.move(entry, target);
+                Logger.warn("renamed \"{}\" in {} to \"{}\": its name is not valid in the file"
+                        + " name encoding ({})", printable, entry.getParent(),
+                        target.getFileName(), System.getProperty("sun.jnu.encoding"));
+                return target.getFileName().toString();
+            } catch (FileAlreadyExistsException e) {
+                continue;
+            } catch (NoSuchFileException e) {
+                return null;
+            }
+        }
+        throw new IOException("no free printable name for " + printable + " in "
+                + entry.getParent());
     }
 
     /**
