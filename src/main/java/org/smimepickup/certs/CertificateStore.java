@@ -31,6 +31,12 @@ public final class CertificateStore {
     private record Entry(Path file, FileTime modified, X509Certificate certificate) {
     }
 
+    private record Check(long at, List<String> problems) {
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Check> checks =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     public CertificateStore(Path dir, TrustAnchors trust) {
         this.dir = dir;
         this.trust = trust;
@@ -51,8 +57,7 @@ public final class CertificateStore {
         X509Certificate best = null;
         List<String> refused = new ArrayList<>();
         for (Entry entry : candidates) {
-            List<String> problems = CertificateCheck.problems(entry.certificate(), address,
-                    CertificateCheck.Use.ENCRYPT, trust.anchors(), trust.intermediates());
+            List<String> problems = checked(entry, address);
             if (!problems.isEmpty()) {
                 refused.add(entry.file().getFileName() + ": " + String.join(", ", problems));
             } else if (best == null
@@ -85,6 +90,26 @@ public final class CertificateStore {
         }
         reports.sort(java.util.Comparator.comparing(r -> r.file().toString()));
         return reports;
+    }
+
+    /**
+     * The checks for one certificate and address, cached for a minute: a chain validation per
+     * recipient per message would cost more than the encryption, and a minute is soon enough
+     * to notice an expiry.
+     */
+    private List<String> checked(Entry entry, String address) {
+        String key = entry.file() + "\n" + entry.modified() + "\n" + address;
+        long now = System.currentTimeMillis();
+        Check cached = checks.get(key);
+        if (cached == null || now - cached.at() > 60_000) {
+            cached = new Check(now, CertificateCheck.problems(entry.certificate(), address,
+                    CertificateCheck.Use.ENCRYPT, trust.anchors(), trust.intermediates()));
+            if (checks.size() > 100_000) {
+                checks.clear();
+            }
+            checks.put(key, cached);
+        }
+        return cached.problems();
     }
 
     private synchronized List<Entry> candidates(String address) {

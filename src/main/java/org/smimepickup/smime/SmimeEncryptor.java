@@ -61,8 +61,11 @@ public final class SmimeEncryptor {
             infos.add(recipientInfo(recipient, transport));
         }
         try {
-            OutputEncryptor encryptor = new JceCMSContentEncryptorBuilder(cipher.oid())
-                    .setProvider(Providers.bc()).build();
+            // the JDK's AES-CBC uses the CPU's AES instructions; BouncyCastle's does not
+            JceCMSContentEncryptorBuilder builder = new JceCMSContentEncryptorBuilder(
+                    cipher.oid());
+            OutputEncryptor encryptor = (cipher.authenticated() ? builder.setProvider(
+                    Providers.bc()) : builder).build();
             CMSProcessableByteArray content = new CMSProcessableByteArray(entity);
             if (cipher.authenticated()) {
                 CMSAuthEnvelopedDataGenerator generator = new CMSAuthEnvelopedDataGenerator();
@@ -91,7 +94,9 @@ public final class SmimeEncryptor {
                             new JceAsymmetricKeyWrapper(KeyTransport.OAEP_SHA256,
                                     recipient.getPublicKey()).setProvider(Providers.bc()))
                     : new JceKeyTransRecipientInfoGenerator(recipient);
-            return info.setProvider(Providers.bc());
+            // PKCS#1 v1.5 through the JDK's own RSA, which is faster; OAEP with explicit
+            // parameters needs BouncyCastle
+            return transport == KeyTransport.OAEP ? info.setProvider(Providers.bc()) : info;
         } catch (CertificateEncodingException e) {
             throw new PermanentFailure("unreadable recipient certificate "
                     + recipient.getSubjectX500Principal(), e);
