@@ -72,6 +72,7 @@ public final class Config {
         d.put("max.message.bytes", "52428800");
         d.put("keys.allowed.mode", "0600");
         d.put("output.mode", "0640");
+        d.put("output.group", null);
         d.put("retry.first.seconds", "30");
         d.put("retry.max.seconds", "600");
         d.put("retry.giveup.hours", "96");
@@ -383,6 +384,11 @@ public final class Config {
 
     public Set<PosixFilePermission> outputMode() {
         return outputMode;
+    }
+
+    /** The group pickup files get; empty: the daemon's own. */
+    public String outputGroup() {
+        return text("output.group");
     }
 
     public long retryFirstMillis() {

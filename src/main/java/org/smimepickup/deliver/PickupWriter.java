@@ -8,7 +8,9 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -26,12 +28,19 @@ public final class PickupWriter {
     private final Path staging;
     private final Set<PosixFilePermission> mode;
     private final DirectorySync pickupSync;
+    private final String group;
 
     public PickupWriter(Path pickup, Path staging, Set<PosixFilePermission> mode) {
+        this(pickup, staging, mode, null);
+    }
+
+    /** As above; pickup files also get {@code group} (null or empty: the process's group). */
+    public PickupWriter(Path pickup, Path staging, Set<PosixFilePermission> mode, String group) {
         this.pickup = pickup;
         this.staging = staging;
         this.mode = mode;
         this.pickupSync = new DirectorySync(pickup);
+        this.group = group == null || group.isBlank() ? null : group.strip();
     }
 
     /**
@@ -51,10 +60,39 @@ public final class PickupWriter {
                         + " but pickup.dir " + pickup + " is on " + pickupStore
                         + "; put staging on the pickup filesystem";
             }
-            return null;
+            return checkGroup();
         } catch (IOException e) {
             return "cannot use pickup.staging.dir " + staging + ": " + e.getMessage();
         }
+    }
+
+    /** Gives a probe file in staging the output group: a group we may not use shows now. */
+    private String checkGroup() {
+        if (group == null) {
+            return null;
+        }
+        Path probe = staging.resolve(".group-probe-" + ProcessHandle.current().pid());
+        try {
+            Files.deleteIfExists(probe);
+            Files.createFile(probe);
+            setGroup(probe);
+            return null;
+        } catch (IOException e) {
+            return "output.group " + group + ": cannot give files this group (" + e + ");"
+                    + " name an existing group the daemon's user belongs to";
+        } finally {
+            try {
+                Files.deleteIfExists(probe);
+            } catch (IOException ignored) {
+                // a leftover probe in staging is harmless
+            }
+        }
+    }
+
+    private void setGroup(Path file) throws IOException {
+        GroupPrincipal principal = file.getFileSystem().getUserPrincipalLookupService()
+                .lookupPrincipalByGroupName(group);
+        Files.setAttribute(file, "posix:group", principal, LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Writes the pickup file {@code <id>.eml}; returns its final path. */
@@ -89,6 +127,9 @@ public final class PickupWriter {
         }
         // the creation mode is filtered by the umask; set it as configured
         Files.setPosixFilePermissions(file, mode);
+        if (group != null) {
+            setGroup(file);
+        }
     }
 
     public static byte[] envelopeLines(Envelope envelope) {

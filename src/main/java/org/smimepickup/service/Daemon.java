@@ -67,7 +67,7 @@ public final class Daemon {
         this.metrics = metrics;
         this.spool = new Spool(config.spoolDir());
         PickupWriter pickup = new PickupWriter(config.pickupDir(), config.pickupStagingDir(),
-                config.outputMode());
+                config.outputMode(), config.outputGroup());
         TrustAnchors trust = trustAnchors(config);
         this.pipeline = new Pipeline(config, new SigningKeys(config.keysDir(),
                 config.keysAllowedMode(), trust), new CertificateStore(config.certsDir(), trust),
