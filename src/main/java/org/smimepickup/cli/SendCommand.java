@@ -148,7 +148,12 @@ final class SendCommand {
         return (envelope, header, entity, id) -> {
             synchronized (out) {
                 out.write(header, 0, header.length);
-                out.write(entity, 0, entity.length);
+                try {
+                    entity.writeTo(out);
+                } catch (java.io.IOException e) {
+                    throw new org.smimepickup.failure.TemporaryFailure(
+                            "cannot write to standard output: " + e.getMessage(), e);
+                }
                 out.flush();
             }
             return "stdout";

@@ -1,7 +1,9 @@
 package org.smimepickup.deliver;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileStore;
@@ -15,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import org.smimepickup.failure.TemporaryFailure;
+import org.smimepickup.message.Body;
 import org.smimepickup.message.Envelope;
 
 /**
@@ -96,13 +99,13 @@ public final class PickupWriter {
     }
 
     /** Writes the pickup file {@code <id>.eml}; returns its final path. */
-    public Path write(Envelope envelope, byte[] header, byte[] entity, String id)
+    public Path write(Envelope envelope, byte[] header, Body entity, String id)
             throws TemporaryFailure {
         String name = id + ".eml";
         Path staged = staging.resolve(name);
         Path target = pickup.resolve(name);
         try {
-            writeDurably(staged, envelopeLines(envelope), header, entity);
+            writeDurably(staged, Body.of(envelopeLines(envelope)), Body.of(header), entity);
             Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
             pickupSync.sync();
             return target;
@@ -113,15 +116,15 @@ public final class PickupWriter {
         }
     }
 
-    private void writeDurably(Path file, byte[]... pieces) throws IOException {
+    private void writeDurably(Path file, Body... pieces) throws IOException {
         try (FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(mode))) {
-            for (byte[] piece : pieces) {
-                ByteBuffer buffer = ByteBuffer.wrap(piece);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel),
+                    1 << 16);
+            for (Body piece : pieces) {
+                piece.writeTo(out);
             }
+            out.flush();
             // data and size are what a reader needs; fdatasync skips the rest of the inode
             channel.force(false);
         }

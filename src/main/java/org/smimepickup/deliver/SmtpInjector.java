@@ -23,6 +23,7 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import org.smimepickup.certs.PemFiles;
 import org.smimepickup.failure.PermanentFailure;
+import org.smimepickup.message.Body;
 import org.smimepickup.message.Envelope;
 import org.tinylog.Logger;
 
@@ -71,7 +72,7 @@ public final class SmtpInjector implements Delivery, AutoCloseable {
     }
 
     @Override
-    public String deliver(Envelope envelope, byte[] header, byte[] entity, String id)
+    public String deliver(Envelope envelope, byte[] header, Body entity, String id)
             throws SmtpTemporaryFailure, SmtpPermanentFailure {
         try {
             permits.acquire();
@@ -91,7 +92,7 @@ public final class SmtpInjector implements Delivery, AutoCloseable {
      * of data) is replaced by a fresh one, once: nothing of the message was accepted on it, so
      * the new attempt can neither lose nor double it.
      */
-    private String deliverOnSession(Envelope envelope, byte[] header, byte[] entity, String id)
+    private String deliverOnSession(Envelope envelope, byte[] header, Body entity, String id)
             throws SmtpTemporaryFailure, SmtpPermanentFailure {
         SmtpSession session = reusable();
         boolean reused = session != null;
@@ -170,10 +171,10 @@ public final class SmtpInjector implements Delivery, AutoCloseable {
     }
 
     /** One transaction: MAIL, RCPT per recipient, DATA, the message, the final reply. */
-    private String transact(SmtpSession s, Envelope envelope, byte[] header, byte[] entity)
+    private String transact(SmtpSession s, Envelope envelope, byte[] header, Body entity)
             throws IOException, SmtpTemporaryFailure, SmtpPermanentFailure {
         byte[] routing = routingHeaders(envelope, header);
-        long size = (long) routing.length + header.length + entity.length;
+        long size = (long) routing.length + header.length + entity.length();
         checkSize(s, size);
 
         List<String> recipients = envelope.recipients();
@@ -206,7 +207,7 @@ public final class SmtpInjector implements Delivery, AutoCloseable {
         if (batch && (!mail.positive() || refused.size() == recipients.size())) {
             if (data.code() == 354) {
                 // RFC 2920: with nobody to deliver to, end the empty message at once
-                closing(s.message());
+                closing(s.message(new byte[0], new byte[0], Body.of(new byte[0])));
             }
             return refuseAll(s, envelope, refused, mail.positive() ? "RCPT TO" : "MAIL FROM",
                     mail.positive() ? null : mail);

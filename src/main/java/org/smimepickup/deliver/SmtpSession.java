@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import org.smimepickup.message.Body;
 import java.util.Map;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -248,11 +249,12 @@ final class SmtpSession implements AutoCloseable {
      * The message after a 354: dot-stuffed body, then the end line. {@link #dataEndSent()} is
      * true from the moment the end line may have reached the server.
      */
-    SmtpReply message(byte[]... pieces) throws IOException {
-        SmtpData.writeStuffed(out, pieces);
+    SmtpReply message(byte[] routing, byte[] header, Body entity) throws IOException {
+        SmtpData.writeStuffed(out, Body.of(routing), Body.of(header), entity);
         dataEndSent = true;
         SmtpData.writeEnd(out);
-        TRACE.debug("{} > ({} message bytes) .", traceId, length(pieces));
+        TRACE.debug("{} > ({} message bytes) .", traceId,
+                routing.length + header.length + entity.length());
         SmtpReply reply = reply();
         messages++;
         return reply;
@@ -414,11 +416,4 @@ final class SmtpSession implements AutoCloseable {
         return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static long length(byte[][] pieces) {
-        long n = 0;
-        for (byte[] piece : pieces) {
-            n += piece.length;
-        }
-        return n;
-    }
 }

@@ -36,6 +36,11 @@ public final class ByteSink extends ByteArrayOutputStream {
         return count == 0 || (count >= 2 && buf[count - 2] == '\r' && buf[count - 1] == '\n');
     }
 
+    /** What was written, as a body over the internal array: not copied. */
+    public Body toBody() {
+        return Body.of(buf, count);
+    }
+
     /** The internal array; valid up to {@link #size()}. Avoids a copy of large bodies. */
     public byte[] array() {
         return buf;

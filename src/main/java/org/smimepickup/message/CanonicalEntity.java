@@ -19,17 +19,26 @@ public final class CanonicalEntity {
 
     private CanonicalEntity(byte[] data, int sizeHint) {
         this.data = data;
-        this.out = new ByteSink(sizeHint + sizeHint / 3 + 256);
+        this.out = new ByteSink(sizeHint + sizeHint / 16 + 256);
     }
 
     /** The canonical entity for a parsed input, as bytes ready to sign or encrypt. */
     public static byte[] of(InputMessage input) throws PermanentFailure {
+        return build(input).toByteArray();
+    }
+
+    /** As {@link #of}, without copying the result: large messages are held only once. */
+    public static Body body(InputMessage input) throws PermanentFailure {
+        return build(input).toBody();
+    }
+
+    private static ByteSink build(InputMessage input) throws PermanentFailure {
         byte[] data = input.data();
         CanonicalEntity entity = new CanonicalEntity(data, data.length - input.bodyStart());
         List<HeaderField> contentFields =
                 input.header().select(HeaderBlock::isContentField);
         entity.writePart(contentFields, input.bodyStart(), data.length, "text/plain", 0);
-        return entity.out.toByteArray();
+        return entity.out;
     }
 
     private void writePart(List<HeaderField> fields, int from, int to, String defaultType,

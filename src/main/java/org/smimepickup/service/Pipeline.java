@@ -28,11 +28,13 @@ import org.smimepickup.deliver.SmtpInjector;
 import org.smimepickup.failure.PermanentFailure;
 import org.smimepickup.failure.TemporaryFailure;
 import org.smimepickup.message.Addresses;
+import org.smimepickup.message.Body;
 import org.smimepickup.message.CanonicalEntity;
 import org.smimepickup.message.Envelope;
 import org.smimepickup.message.EnvelopeReader;
 import org.smimepickup.message.InputMessage;
 import org.smimepickup.message.OuterHeader;
+import org.smimepickup.message.Scratch;
 import org.smimepickup.smime.SmimeEncryptor;
 import org.smimepickup.smime.SmimeSigner;
 import org.smimepickup.spool.Claim;
@@ -127,17 +129,21 @@ public final class Pipeline implements AutoCloseable {
             return split(input, envelope, plan, id);
         }
 
-        byte[] entity = CanonicalEntity.of(input);
-        if (plan.sign()) {
-            entity = signer.sign(entity, keys.find(author), settings.digest(), settings.opaque());
+        // large messages pass through scratch files instead of several copies in memory
+        try (Scratch scratch = new Scratch(spool.tmp(), id)) {
+            Body entity = CanonicalEntity.body(input);
+            if (plan.sign()) {
+                entity = signer.sign(entity, keys.find(author), settings.digest(),
+                        settings.opaque());
+            }
+            if (plan.encrypt()) {
+                entity = encryptor.encrypt(entity, plan.certificates(), settings.cipher(),
+                        settings.keyTransport(), scratch);
+            }
+            byte[] header = OuterHeader.of(input, id, ZonedDateTime.now());
+            String where = delivery.deliver(envelope, header, entity, id);
+            return new Delivered(envelope, plan.describe(), where);
         }
-        if (plan.encrypt()) {
-            entity = encryptor.encrypt(entity, plan.certificates(), settings.cipher(),
-                    settings.keyTransport());
-        }
-        byte[] header = OuterHeader.of(input, id, ZonedDateTime.now());
-        String where = delivery.deliver(envelope, header, entity, id);
-        return new Delivered(envelope, plan.describe(), where);
     }
 
     /**

@@ -3,9 +3,17 @@ package org.smimepickup.smime;
 import java.io.IOException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import org.apache.commons.io.output.CloseShieldOutputStream;
 import org.bouncycastle.cms.CMSAuthEnvelopedDataGenerator;
+import org.bouncycastle.cms.CMSAuthEnvelopedDataStreamGenerator;
+import org.bouncycastle.cms.CMSEnvelopedDataStreamGenerator;
 import org.bouncycastle.cms.CMSEnvelopedDataGenerator;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSProcessableByteArray;
@@ -16,7 +24,9 @@ import org.bouncycastle.operator.OutputAEADEncryptor;
 import org.bouncycastle.operator.OutputEncryptor;
 import org.bouncycastle.operator.jcajce.JceAsymmetricKeyWrapper;
 import org.smimepickup.failure.PermanentFailure;
+import org.smimepickup.message.Body;
 import org.smimepickup.message.ByteSink;
+import org.smimepickup.message.Scratch;
 
 /**
  * Encrypts a MIME entity once for all its recipients: one EnvelopedData with a key-transport
@@ -45,13 +55,75 @@ public final class SmimeEncryptor {
             KeyTransport transport) throws PermanentFailure {
         byte[] der = envelope(entity, recipients, cipher, transport);
         ByteSink out = new ByteSink(der.length * 4 / 3 + 512);
+        writeHeader(out, cipher);
+        Mime.base64(der, out);
+        return out.toByteArray();
+    }
+
+    /**
+     * As {@link #encrypt(byte[], List, ContentCipher, KeyTransport)}; a body larger than
+     * {@link #STREAM_ABOVE} is encrypted as a stream into a scratch file, so that neither the
+     * plaintext nor the ciphertext is held in memory twice.
+     */
+    public Body encrypt(Body entity, List<X509Certificate> recipients, ContentCipher cipher,
+            KeyTransport transport, Scratch scratch) throws PermanentFailure {
+        try {
+            if (entity.length() <= STREAM_ABOVE) {
+                return Body.of(encrypt(entity.toBytes(), recipients, cipher, transport));
+            }
+            Path file = scratch.newFile();
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+                ByteSink header = new ByteSink(256);
+                writeHeader(header, cipher);
+                header.writeTo(out);
+                stream(entity, recipients, cipher, transport, out);
+            }
+            return Body.of(file);
+        } catch (IOException | CMSException e) {
+            throw new PermanentFailure("cannot encrypt: " + e.getMessage(), e);
+        }
+    }
+
+    /** Bodies up to this size are encrypted in memory, in one definite-length DER object. */
+    static final long STREAM_ABOVE = 4L << 20;
+
+    private static void writeHeader(ByteSink out, ContentCipher cipher) {
         String smimeType = cipher.authenticated() ? "authEnveloped-data" : "enveloped-data";
         out.ascii("Content-Type: application/pkcs7-mime; smime-type=" + smimeType + ";").crlf()
                 .ascii(" name=\"smime.p7m\"").crlf();
         out.ascii("Content-Transfer-Encoding: base64").crlf();
         out.ascii("Content-Disposition: attachment; filename=\"smime.p7m\"").crlf().crlf();
-        Mime.base64(der, out);
-        return out.toByteArray();
+    }
+
+    private static void stream(Body entity, List<X509Certificate> recipients,
+            ContentCipher cipher, KeyTransport transport, OutputStream out)
+            throws PermanentFailure, IOException, CMSException {
+        List<RecipientInfoGenerator> infos = new ArrayList<>();
+        for (X509Certificate recipient : recipients) {
+            infos.add(recipientInfo(recipient, transport));
+        }
+        OutputStream base64 = Base64.getMimeEncoder(76, new byte[] {'\r', '\n'})
+                .wrap(CloseShieldOutputStream.wrap(out));
+        try (OutputStream cms = open(infos, cipher, base64)) {
+            entity.writeTo(cms);
+        }
+        base64.close();
+        out.write(new byte[] {'\r', '\n'});
+    }
+
+    private static OutputStream open(List<RecipientInfoGenerator> infos, ContentCipher cipher,
+            OutputStream out) throws CMSException, IOException {
+        JceCMSContentEncryptorBuilder builder = new JceCMSContentEncryptorBuilder(cipher.oid());
+        if (cipher.authenticated()) {
+            CMSAuthEnvelopedDataStreamGenerator generator =
+                    new CMSAuthEnvelopedDataStreamGenerator();
+            infos.forEach(generator::addRecipientInfoGenerator);
+            return generator.open(out,
+                    (OutputAEADEncryptor) builder.setProvider(Providers.bc()).build());
+        }
+        CMSEnvelopedDataStreamGenerator generator = new CMSEnvelopedDataStreamGenerator();
+        infos.forEach(generator::addRecipientInfoGenerator);
+        return generator.open(out, builder.build());
     }
 
     private static byte[] envelope(byte[] entity, List<X509Certificate> recipients,

@@ -13,7 +13,6 @@ import org.bouncycastle.asn1.smime.SMIMEEncryptionKeyPreferenceAttribute;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 import org.bouncycastle.cms.CMSException;
-import org.bouncycastle.cms.CMSProcessableByteArray;
 import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
 import org.bouncycastle.cms.SignerInfoGenerator;
@@ -24,6 +23,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.smimepickup.certs.SigningIdentity;
 import org.smimepickup.failure.PermanentFailure;
+import org.smimepickup.message.Body;
 import org.smimepickup.message.ByteSink;
 
 /**
@@ -51,29 +51,42 @@ public final class SmimeSigner {
     /** The complete signed entity, header fields first, CRLF throughout. */
     public byte[] sign(byte[] entity, SigningIdentity identity, DigestAlgorithm digest,
             boolean opaque) throws PermanentFailure {
+        try {
+            return sign(Body.of(entity), identity, digest, opaque).toBytes();
+        } catch (IOException e) {
+            throw new PermanentFailure("cannot sign: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * As {@link #sign(byte[], SigningIdentity, DigestAlgorithm, boolean)} for a body that may be
+     * large: the detached form wraps the entity without copying it.
+     */
+    public Body sign(Body entity, SigningIdentity identity, DigestAlgorithm digest,
+            boolean opaque) throws PermanentFailure {
         if (opaque) {
-            return opaque(entity, identity, digest);
+            return Body.of(opaque(entity, identity, digest));
         }
         byte[] signature = signature(entity, identity, digest, false);
         String boundary = Mime.boundary(entity);
 
-        ByteSink out = new ByteSink(entity.length + signature.length * 4 / 3 + 1024);
-        out.ascii("Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\";")
+        ByteSink head = new ByteSink(512);
+        head.ascii("Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\";")
                 .crlf().ascii(" micalg=" + digest.micalg() + "; boundary=\"" + boundary + "\"")
                 .crlf().crlf();
-        out.ascii("This is an S/MIME signed message").crlf().crlf();
-        out.ascii("--" + boundary).crlf();
-        out.bytes(entity);
-        out.crlf().ascii("--" + boundary).crlf();
-        out.ascii("Content-Type: application/pkcs7-signature; name=\"smime.p7s\"").crlf();
-        out.ascii("Content-Transfer-Encoding: base64").crlf();
-        out.ascii("Content-Disposition: attachment; filename=\"smime.p7s\"").crlf().crlf();
-        Mime.base64(signature, out);
-        out.crlf().ascii("--" + boundary + "--").crlf();
-        return out.toByteArray();
+        head.ascii("This is an S/MIME signed message").crlf().crlf();
+        head.ascii("--" + boundary).crlf();
+        ByteSink tail = new ByteSink(signature.length * 4 / 3 + 512);
+        tail.crlf().ascii("--" + boundary).crlf();
+        tail.ascii("Content-Type: application/pkcs7-signature; name=\"smime.p7s\"").crlf();
+        tail.ascii("Content-Transfer-Encoding: base64").crlf();
+        tail.ascii("Content-Disposition: attachment; filename=\"smime.p7s\"").crlf().crlf();
+        Mime.base64(signature, tail);
+        tail.crlf().ascii("--" + boundary + "--").crlf();
+        return Body.concat(head.toBody(), entity, tail.toBody());
     }
 
-    private byte[] opaque(byte[] entity, SigningIdentity identity, DigestAlgorithm digest)
+    private byte[] opaque(Body entity, SigningIdentity identity, DigestAlgorithm digest)
             throws PermanentFailure {
         byte[] signedData = signature(entity, identity, digest, true);
         ByteSink out = new ByteSink(signedData.length * 4 / 3 + 512);
@@ -85,7 +98,7 @@ public final class SmimeSigner {
         return out.toByteArray();
     }
 
-    private byte[] signature(byte[] entity, SigningIdentity identity, DigestAlgorithm digest,
+    private byte[] signature(Body entity, SigningIdentity identity, DigestAlgorithm digest,
             boolean encapsulate) throws PermanentFailure {
         try {
             String algorithm = digest.signatureAlgorithm(identity.key().getAlgorithm());
@@ -99,7 +112,7 @@ public final class SmimeSigner {
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
             generator.addSignerInfoGenerator(info);
             generator.addCertificates(new JcaCertStore(identity.chain()));
-            return generator.generate(new CMSProcessableByteArray(entity), encapsulate)
+            return generator.generate(new BodyContent(entity), encapsulate)
                     .getEncoded("DER");
         } catch (OperatorCreationException | CMSException | CertificateEncodingException
                 | IOException e) {

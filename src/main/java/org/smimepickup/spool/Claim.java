@@ -53,8 +53,22 @@ public final class Claim implements AutoCloseable {
      */
     public byte[] read(int limit) throws IOException {
         try (InputStream in = Files.newInputStream(Path.of("/proc/self/fd/" + fd))) {
-            byte[] data = in.readNBytes(limit + 1);
-            return data.length > limit ? null : data;
+            // one array of the expected size: readNBytes(limit) would hold the file twice
+            long expected = Math.min(attributes.size(), limit + 1L);
+            byte[] data = new byte[(int) expected];
+            int read = in.readNBytes(data, 0, data.length);
+            if (read == data.length && read <= limit) {
+                byte[] more = in.readNBytes(limit + 1 - read);
+                if (more.length > 0) {
+                    data = java.util.Arrays.copyOf(data, read + more.length);
+                    System.arraycopy(more, 0, data, read, more.length);
+                    read = data.length;
+                }
+            }
+            if (read > limit) {
+                return null;
+            }
+            return read == data.length ? data : java.util.Arrays.copyOf(data, read);
         }
     }
 
