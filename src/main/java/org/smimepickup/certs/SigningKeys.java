@@ -18,7 +18,8 @@ import org.smimepickup.message.Addresses;
 /**
  * Signing keys in {@code keys.dir}: {@code <address>.pem} (private key, plain or encrypted)
  * beside {@code <address>.crt} (its certificate, then any intermediates), or one PKCS#12 file
- * {@code <address>.p12}; a passphrase, when needed, in {@code <address>.pass}. Loaded once per file version
+ * {@code <address>.p12}; a passphrase, when needed, in {@code <address>.pass}. Loaded once
+ * per file version
  * and checked on load: safe file mode, the key matches the certificate. Thread-safe.
  */
 public final class SigningKeys {
@@ -145,7 +146,8 @@ public final class SigningKeys {
     static boolean matches(PrivateKey key, X509Certificate certificate)
             throws PermanentFailure {
         String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
-        byte[] probe = "smime-pickup key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] probe = "smime-pickup key check".getBytes(
+                java.nio.charset.StandardCharsets.US_ASCII);
         try {
             Signature signer = Signature.getInstance(algorithm);
             signer.initSign(key);

@@ -36,6 +36,7 @@ public enum Mode {
                 return mode;
             }
         }
-        throw new IllegalArgumentException("'" + value + "' (use sign, encrypt, sign+encrypt or none)");
+        throw new IllegalArgumentException("'" + value
+                + "' (use sign, encrypt, sign+encrypt or none)");
     }
 }

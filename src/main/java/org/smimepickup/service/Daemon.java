@@ -139,7 +139,10 @@ public final class Daemon {
         }
     }
 
-    /** Runs until {@link #stop()}; returns once in-flight messages finished or the grace ran out. */
+    /**
+     * Runs until {@link #stop()}; returns once in-flight messages finished or the grace period
+     * ran out.
+     */
     public void run() throws IOException, InterruptedException, SchedulerException {
         recover();
         ExecutorService workers = Executors.newFixedThreadPool(config.workers());

@@ -72,7 +72,8 @@ public final class SmimeEncryptor {
                 return Body.of(encrypt(entity.toBytes(), recipients, cipher, transport));
             }
             Path file = scratch.newFile();
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file),
+                    1 << 16)) {
                 ByteSink header = new ByteSink(256);
                 writeHeader(header, cipher);
                 header.writeTo(out);

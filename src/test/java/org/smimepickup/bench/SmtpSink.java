@@ -38,8 +38,8 @@ final class SmtpSink implements AutoCloseable {
             command.addAll(List.of("-u", "nobody"));
         }
         command.addAll(List.of("127.0.0.1:" + port, "1000"));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("sink.log")
-                        .toFile()).start();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("sink.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
