@@ -85,11 +85,37 @@ public final class Addresses {
         if (s == null) {
             return "";
         }
+        s = asUtf8(s);
         StringBuilder out = new StringBuilder(Math.min(s.length(), 200));
         for (int i = 0; i < s.length() && i < 200; i++) {
             char c = s.charAt(i);
             out.append(c < 32 || c == 127 ? '?' : c);
         }
         return s.length() > 200 ? out + "..." : out.toString();
+    }
+
+    /**
+     * Header text is read byte for byte as ISO-8859-1; when those bytes are valid UTF-8 (as raw
+     * 8-bit headers nearly always are), show the characters the sender meant.
+     */
+    private static String asUtf8(String s) {
+        boolean eightBit = false;
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 0xFF) {
+                return s;
+            }
+            eightBit |= s.charAt(i) > 0x7F;
+        }
+        if (!eightBit) {
+            return s;
+        }
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(s.getBytes(
+                            java.nio.charset.StandardCharsets.ISO_8859_1))).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return s;
+        }
     }
 }
