@@ -33,11 +33,13 @@ class CrashTest {
     Path root;
 
     @Test
+    @Tag("reduced")
     void threeKillsDuringThreeHundredPickupMessagesLoseNothing() throws Exception {
         crashPickup(300, 3);
     }
 
     @Test
+    @Tag("reduced")
     void twoKillsDuringOneHundredFiftySmtpMessagesLoseNothing() throws Exception {
         crashSmtp(150, 2);
     }
@@ -57,7 +59,10 @@ class CrashTest {
     private void crashPickup(int messages, int kills) throws Exception {
         ChaosRig rig = ChaosRig.create(root);
         Result result = crash(rig, messages, kills, () -> pickupOutputs(rig));
-        result.report("crash-pickup");
+        // NOTE: a kill between writing and renaming leaves the staged file; PowerMTA never
+        // reads staging, but nothing removes it either
+        result.report("crash-pickup", "staging-leftovers",
+                ChaosRig.count(rig.layout().root().resolve("pmta/staging")));
         result.check();
     }
 
@@ -96,12 +101,16 @@ class CrashTest {
             return (int) doneIds.stream().filter(id -> !out.contains(id)).count();
         }
 
-        void report(String scenario) {
-            Figures.report(scenario, "messages", messages, "kills", kills, "done", tally.done(),
-                    "failed", tally.failed(), "deferred", tally.deferred(), "lost", lost(),
-                    "done-without-output", missing(), "outputs", outputs.size(),
-                    "empty-or-partial", problems.size(), "duplicates",
-                    Outputs.duplicates(byId()), "seconds", millis / 1000, "seed", seed);
+        void report(String scenario, Object... more) {
+            List<Object> figures = new ArrayList<>(List.of("messages", messages, "kills", kills,
+                    "done", tally.done(), "failed", tally.failed(), "deferred",
+                    tally.deferred(), "lost", lost(), "done-without-output", missing(),
+                    "outputs", outputs.size(), "empty-or-partial", problems.size(),
+                    "duplicates", Outputs.duplicates(byId()), "seconds", millis / 1000,
+                    "per-second", messages * 1000L / Math.max(1, millis)));
+            figures.addAll(List.of(more));
+            figures.addAll(List.of("seed", seed));
+            Figures.report(scenario, figures.toArray());
         }
 
         void check() {

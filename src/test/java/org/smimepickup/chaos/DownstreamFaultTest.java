@@ -98,6 +98,7 @@ class DownstreamFaultTest {
     }
 
     @Test
+    @Tag("reduced")
     void fullPickupFilesystemDefersUntilThereIsRoom() throws Exception {
         fault("pickup-full", 20, fillUp());
     }

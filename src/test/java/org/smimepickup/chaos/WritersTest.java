@@ -121,6 +121,7 @@ class WritersTest {
     }
 
     @Test
+    @Tag("reduced")
     void burstOfFiveHundredIntoARunningDaemonIsProcessedExactlyOnce() throws Exception {
         burst(500);
     }
@@ -147,6 +148,7 @@ class WritersTest {
     }
 
     @Test
+    @Tag("reduced")
     void twoDaemonsOnOneSpoolNeverProcessAMessageTwice() throws Exception {
         twoDaemons(300);
     }
