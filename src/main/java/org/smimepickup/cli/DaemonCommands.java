@@ -23,6 +23,10 @@ final class DaemonCommands {
             Config config = Config.load(options.config());
             Logging.configure(config, System.getenv());
             Daemon daemon = new Daemon(config);
+            // the same start-up checks as run: an unusable key is a configuration error
+            if (!preflight(daemon, err)) {
+                return Main.CONFIG;
+            }
             Map<Outcome, Integer> counts = daemon.once();
             int done = counts.getOrDefault(Outcome.DONE, 0);
             int failed = counts.getOrDefault(Outcome.FAILED, 0);
@@ -43,6 +47,16 @@ final class DaemonCommands {
         }
     }
 
+    /** Start-up checks: warnings to the log, errors to the operator; false on any error. */
+    private static boolean preflight(Daemon daemon, PrintStream err) {
+        Preflight.Report report = Preflight.check(daemon);
+        for (String warning : report.warnings()) {
+            Logger.warn("check: {}", warning);
+        }
+        report.errors().forEach(error -> err.println("configuration error: " + error));
+        return report.ok();
+    }
+
     static int run(Options options, PrintStream err) {
         Daemon daemon;
         try {
@@ -54,12 +68,7 @@ final class DaemonCommands {
             err.println("configuration error: " + e.getMessage());
             return Main.CONFIG;
         }
-        Preflight.Report report = Preflight.check(daemon);
-        for (String warning : report.warnings()) {
-            Logger.warn("check: {}", warning);
-        }
-        if (!report.ok()) {
-            report.errors().forEach(error -> err.println("configuration error: " + error));
+        if (!preflight(daemon, err)) {
             return Main.CONFIG;
         }
         ReloadSignal.install(daemon);

@@ -99,7 +99,7 @@ final class Dispatcher {
                     e.getMessage());
             return Outcome.SKIPPED;
         }
-        Logger.info("{} outcome=failed ms={} file=\"{}\" reason: {}", id, millis(started), file,
+        Logger.warn("{} outcome=failed ms={} file=\"{}\" reason: {}", id, millis(started), file,
                 Addresses.printable(reason));
         return Outcome.FAILED;
     }
@@ -119,7 +119,7 @@ final class Dispatcher {
                     e.getMessage());
             return Outcome.SKIPPED;
         }
-        Logger.info("{} outcome=deferred attempt={} retry-in={}s ms={} file=\"{}\" reason: {}",
+        Logger.warn("{} outcome=deferred attempt={} retry-in={}s ms={} file=\"{}\" reason: {}",
                 id, next.attempts(), (next.nextAttemptMillis() - now) / 1000, millis(started),
                 file, Addresses.printable(reason));
         return Outcome.DEFERRED;

@@ -22,8 +22,8 @@ public final class Settler {
     }
 
     public Path failed(Path workFile, String spoolId, String reason) throws IOException {
-        String text = reason + "\n\nspool id " + spoolId + "; after fixing the cause, move the"
-                + " file back into the inbox to try again.\n";
+        String text = reason + "\n\nspool id " + spoolId + "; after fixing the cause, try again"
+                + " with: smime-pickup requeue " + workFile.getFileName() + "\n";
         Path partial = spool.tmp().resolve("." + spoolId + ".reason.tmp");
         Files.writeString(partial, text, StandardCharsets.UTF_8);
         String name = workFile.getFileName().toString();

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  */
 public final class DaemonLog {
     private static final Pattern MESSAGE = Pattern.compile(
-            " INFO (\\S+) .*?outcome=(\\w+).*? ms=(\\d+) file=\"([^\"]*)\"");
+            " (?:INFO|WARN) (\\S+) .*?outcome=(\\w+).*? ms=(\\d+) file=\"([^\"]*)\"");
     private static final Pattern DESTINATION = Pattern.compile(" to=(\\S+) ms=");
 
     private final String text;
