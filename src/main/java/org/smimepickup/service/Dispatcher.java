@@ -3,6 +3,7 @@ package org.smimepickup.service;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Semaphore;
 import org.smimepickup.failure.PermanentFailure;
 import org.smimepickup.failure.TemporaryFailure;
 import org.smimepickup.message.Addresses;
@@ -18,6 +19,9 @@ import org.tinylog.Logger;
  * Thread-safe.
  */
 final class Dispatcher {
+    /** Messages above this size are processed one at a time, so that two never share the heap. */
+    private static final long LARGE_BYTES = Runtime.getRuntime().maxMemory() / 16;
+    private static final Semaphore LARGE_SLOT = new Semaphore(1);
     private final Spool spool;
     private final Settler settler;
     private final Pipeline pipeline;
@@ -57,11 +61,19 @@ final class Dispatcher {
         if (previous != null) {
             deleteQuietly(RetryState.fileFor(dir.resolve(name)));
         }
+        boolean large = claim.size() > LARGE_BYTES;
+        if (large) {
+            LARGE_SLOT.acquireUninterruptibly();
+        }
         try (claim) {
             long started = System.nanoTime();
             Outcome outcome = attempt(claim, ids.next(), previous);
             metrics.record(outcome, System.nanoTime() - started);
             return outcome;
+        } finally {
+            if (large) {
+                LARGE_SLOT.release();
+            }
         }
     }
 
@@ -88,6 +100,14 @@ final class Dispatcher {
             Logger.error(e, "{} internal error on \"{}\"", id, file);
             return fail(claim, id, "internal error (a bug, please report it): " + e, started,
                     file);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // this message's arrays and frames are unreachable once the stack unwinds; an
+            // uncaught Error would end the worker thread for good and leave the file in work/,
+            // to fail again at every start
+            Logger.warn("{} \"{}\" does not fit in memory: {}", id, file, e.toString());
+            return fail(claim, id, "too large or too deeply nested to process within the heap ("
+                    + e + "); make it smaller, or give the daemon more heap (-Xmx in JAVA_OPTS)",
+                    started, file);
         }
     }
 

@@ -14,10 +14,9 @@ import java.util.function.BooleanSupplier;
 import org.smimepickup.testing.Poll;
 
 /**
- * The real daemon in its own JVM with a capped heap, for fault tests: it can be killed with
- * SIGKILL at any moment ({@link #kill()}), and its log is kept in a file that survives the kill.
- * An {@code OutOfMemoryError} ends the JVM at once ({@code -XX:+ExitOnOutOfMemoryError}), so a
- * memory bug shows as a crash instead of a half-working daemon.
+ * The real daemon in its own JVM with a capped heap and otherwise the launcher's JVM options,
+ * for fault tests: it can be killed with SIGKILL at any moment ({@link #kill()}), and its log is
+ * kept in a file that survives the kill.
  */
 final class ChaosDaemon implements AutoCloseable {
     static final String HEAP = "-Xmx256m";
@@ -51,7 +50,7 @@ final class ChaosDaemon implements AutoCloseable {
                 + ".log");
         List<String> line = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), HEAP,
-                "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-cp", classPath(),
+                "-XX:+UseSerialGC", "-cp", classPath(),
                 "org.smimepickup.cli.Main", command, "--config", config.toString()));
         Process process = new ProcessBuilder(line).redirectErrorStream(true)
                 .redirectOutput(logFile.toFile()).start();

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smimepickup.testing.ExternalTool;
@@ -95,6 +96,45 @@ class HostileInputTest {
         assertEveryFailedFileHasAReason();
         assertNothingFromOutside(log);
         assertAGoodMessageStillGoesThrough();
+    }
+
+    @Test
+    @Tag("chaos")
+    void messagesNearTheDefaultSizeLimitFitTwoWorkersInA256MegabyteHeap() throws Exception {
+        rig.layout().set("max.message.bytes", "52428800");
+        int size = 45 * 1024 * 1024;
+        byte[] line = new byte[size];
+        byte[] head = ChaosRig.message("big-line", "").clone();
+        java.util.Arrays.fill(line, (byte) 'x');
+        System.arraycopy(head, 0, line, 0, head.length);
+        rig.layout().drop("big-one-line.eml", line);
+        StringBuilder attachment = new StringBuilder(size + 4096);
+        attachment.append(new String(ChaosRig.message("big-attachment", ""),
+                StandardCharsets.US_ASCII).replace("Content-Type: text/plain; charset=us-ascii",
+                "Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64"));
+        String row = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAx\r\n";
+        while (attachment.length() < size) {
+            attachment.append(row);
+        }
+        rig.layout().drop("big-attachment.eml", attachment.toString()
+                .getBytes(StandardCharsets.US_ASCII));
+        rig.layout().drop("over-default-limit.eml", new byte[52428800 + 1]);
+
+        long started = System.nanoTime();
+        ChaosDaemon daemon = ChaosDaemon.once(rig.config());
+        long millis = (System.nanoTime() - started) / 1_000_000;
+
+        ChaosRig.Tally tally = rig.tally();
+        Figures.report("big-messages", "heap", ChaosDaemon.HEAP, "sizes-mb", "45+45+50",
+                "done", tally.done(), "failed", tally.failed(), "out-of-memory", daemon.log()
+                .lines().filter(l -> l.contains("does not fit in memory")).count(), "exit",
+                daemon.exit(), "seconds", millis / 1000);
+        assertThat(daemon.exit()).as(daemon.tail()).isEqualTo(2);
+        assertThat(daemon.log()).doesNotContain("worker failed");
+        assertThat(rig.layout().reason("over-default-limit.eml")).contains("max.message.bytes");
+        assertThat(tally.inbox() + tally.work()).as(tally.toString()).isZero();
+        assertThat(tally.done()).as("the attachment at least; " + tally).isGreaterThanOrEqualTo(1);
+        assertEveryFailedFileHasAReason();
     }
 
     @Test
