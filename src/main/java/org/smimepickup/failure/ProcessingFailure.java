@@ -7,7 +7,21 @@ package org.smimepickup.failure;
  * never contains message bodies, keys or passwords.
  */
 public abstract class ProcessingFailure extends Exception {
+    private String sender;
+    private int recipients = -1;
+
     protected ProcessingFailure(String reason, Throwable cause) {
         super(reason, cause);
+    }
+
+    /** Records whose message failed, once its envelope was read, for the log line. */
+    public void about(String envelopeSender, int recipientCount) {
+        this.sender = envelopeSender;
+        this.recipients = recipientCount;
+    }
+
+    /** "from=&lt;S&gt; rcpts=N " when the envelope was known, else empty. */
+    public String who() {
+        return recipients < 0 ? "" : "from=<" + sender + "> rcpts=" + recipients + " ";
     }
 }

@@ -89,9 +89,9 @@ final class Dispatcher {
                     delivered.action(), delivered.where(), millis(started), file);
             return Outcome.DONE;
         } catch (PermanentFailure e) {
-            return fail(claim, id, e.getMessage(), started, file);
+            return fail(claim, id, e.getMessage(), started, e.who(), file);
         } catch (TemporaryFailure e) {
-            return defer(claim, id, previous, e.getMessage(), started, file);
+            return defer(claim, id, previous, e.getMessage(), started, e.who(), file);
         } catch (IOException e) {
             Logger.warn("{} cannot settle \"{}\", left in work/ for recovery: {}", id, file,
                     e.getMessage());
@@ -99,7 +99,7 @@ final class Dispatcher {
         } catch (RuntimeException e) {
             Logger.error(e, "{} internal error on \"{}\"", id, file);
             return fail(claim, id, "internal error (a bug, please report it): " + e, started,
-                    file);
+                    "", file);
         } catch (OutOfMemoryError | StackOverflowError e) {
             // this message's arrays and frames are unreachable once the stack unwinds; an
             // uncaught Error would end the worker thread for good and leave the file in work/,
@@ -107,11 +107,13 @@ final class Dispatcher {
             Logger.warn("{} \"{}\" does not fit in memory: {}", id, file, e.toString());
             return fail(claim, id, "too large or too deeply nested to process within the heap ("
                     + e + "); make it smaller, or give the daemon more heap (-Xmx in JAVA_OPTS)",
-                    started, file);
+                    started, "", file);
         }
     }
 
-    private Outcome fail(Claim claim, String id, String reason, long started, String file) {
+    /** {@code who} is "from=&lt;S&gt; rcpts=N " when the envelope was read, else empty. */
+    private Outcome fail(Claim claim, String id, String reason, long started, String who,
+            String file) {
         try {
             settler.failed(claim.path(), id, reason);
         } catch (IOException e) {
@@ -119,18 +121,19 @@ final class Dispatcher {
                     e.getMessage());
             return Outcome.SKIPPED;
         }
-        Logger.warn("{} outcome=failed ms={} file=\"{}\" reason: {}", id, millis(started), file,
-                Addresses.printable(reason));
+        // INFO like every outcome line; the operator finds failures by outcome=failed
+        Logger.info("{} {}outcome=failed ms={} file=\"{}\" reason: {}", id, who,
+                millis(started), file, Addresses.printable(reason));
         return Outcome.FAILED;
     }
 
     private Outcome defer(Claim claim, String id, RetryState previous, String reason,
-            long started, String file) {
+            long started, String who, String file) {
         long now = System.currentTimeMillis();
         RetryState next = RetryState.next(previous, reason, now, retryFirst, retryMax);
         if (now - next.firstFailureMillis() >= giveUp) {
             return fail(claim, id, "gave up after " + next.attempts() + " attempts; last: "
-                    + reason, started, file);
+                    + reason, started, who, file);
         }
         try {
             settler.deferred(claim.path(), id, next);
@@ -139,9 +142,9 @@ final class Dispatcher {
                     e.getMessage());
             return Outcome.SKIPPED;
         }
-        Logger.warn("{} outcome=deferred attempt={} retry-in={}s ms={} file=\"{}\" reason: {}",
-                id, next.attempts(), (next.nextAttemptMillis() - now) / 1000, millis(started),
-                file, Addresses.printable(reason));
+        Logger.info("{} {}outcome=deferred attempt={} retry-in={}s ms={} file=\"{}\" reason: {}",
+                id, who, next.attempts(), (next.nextAttemptMillis() - now) / 1000,
+                millis(started), file, Addresses.printable(reason));
         return Outcome.DEFERRED;
     }
 

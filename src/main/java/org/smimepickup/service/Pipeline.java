@@ -107,6 +107,7 @@ public final class Pipeline implements AutoCloseable {
         try {
             return process(input, envelope, id);
         } catch (PermanentFailure | TemporaryFailure e) {
+            e.about(envelope.sender(), envelope.recipients().size());
             if (e instanceof PartialDelivery partial && !partial.delivered().isEmpty()) {
                 keepOnly(claim, input, envelope, partial.undelivered(), e);
             }

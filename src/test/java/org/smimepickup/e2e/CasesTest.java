@@ -248,7 +248,10 @@ class CasesTest {
     @Test
     void pathLikeAddressFailsWithNoKeyAndTheBaitKeyIsNeverUsed() throws IOException {
         assertThat(run.reason(CaseFiles.name("c18"))).contains("no key for");
-        assertThat(run.log().text()).doesNotContain("passwd@sender.example> rcpts");
+        assertThat(run.failed(CaseFiles.name("c18"))).isTrue();
+        // a done line (with action=) for that sender would mean the bait key signed
+        assertThat(run.log().text()).doesNotContainPattern("passwd@sender.example> rcpts=\\d+"
+                + " action=");
     }
 
     @Test

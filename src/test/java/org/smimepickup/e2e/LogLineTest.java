@@ -17,7 +17,7 @@ import org.smimepickup.testing.DaemonLog;
 import org.smimepickup.testing.SpoolLayout;
 import org.smimepickup.testing.TestPki;
 
-/** One line per message (INFO, WARN when refused), what an operator needs, nothing secret. */
+/** One INFO line per message, with what an operator needs and nothing secret. */
 class LogLineTest {
     private static final String BODY_MARKER = "quarterly-figures-7f3a9c";
     private static final String DELIVERED = "delivered.eml";
@@ -60,9 +60,9 @@ class LogLineTest {
     @Test
     void refusedMessageHasOneLineWithIdOutcomeTimeAndReason() {
         DaemonLog.Entry entry = run.single(REFUSED);
-        // a refused message is an outside failure the operator may act on: WARN
-        assertThat(entry.line()).contains(" WARN " + entry.id() + " ")
+        assertThat(entry.line()).contains(" INFO " + entry.id() + " ")
                 .contains("outcome=failed").containsPattern(" ms=\\d+")
+                .contains("from=<alerts@sender.example>").contains("rcpts=2")
                 .contains("nobody@nocert.example");
     }
 
