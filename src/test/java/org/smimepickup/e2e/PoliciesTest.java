@@ -51,13 +51,16 @@ class PoliciesTest {
                 .set("policy.split.missing.cert", "split")
                 .set("policy.control.sender", "@sender.example")
                 .set("policy.control.recipient", "@other.example")
-                .set("policy.control.control.header", "true");
+                .set("policy.control.control.header", "true")
+                .set("policy.self.recipient", BEN + ", " + DEV)
+                .set("policy.self.encrypt.to.sender", "true");
         run = BatchRun.once(layout, Map.of(
                 "gcm.eml", message(BEN, ""),
                 "oaep.eml", message(CLEO, ""),
                 "opaque.eml", message(DEV, ""),
                 "split.eml", message(ANA + ", " + NOBODY, ""),
                 "default.eml", message(ANA, ""),
+                "self.eml", message(BEN + ", " + DEV, ""),
                 "control.eml", message(CLEO + ", " + "x@other.example", "X-SMIME-Mode: sign\r\n")));
     }
 
@@ -73,6 +76,16 @@ class PoliciesTest {
         assertThat(signed).contains("micalg=sha-256");
         assertThat(OpensslCms.print(write("signed-default.eml", signed)))
                 .contains("sha256").contains("S/MIME Capabilities");
+    }
+
+    @Test
+    void encryptToSenderAddsTheSenderAsAReaderButNotAsARecipient() throws IOException {
+        Path output = run.output("self.eml");
+        Path out = message(output);
+
+        assertThat(pickup(output).receivers()).containsExactlyInAnyOrder(BEN, DEV);
+        assertThat(decrypt(out, CaseFiles.SENDER)).isEqualTo(decrypt(out, BEN));
+        assertThat(decrypt(out, DEV)).contains("multipart/signed");
     }
 
     @Test
