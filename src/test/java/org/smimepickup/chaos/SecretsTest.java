@@ -62,6 +62,31 @@ class SecretsTest {
         assertThat(daemon.log()).contains("output.group");
     }
 
+    @Test
+    void aSigningKeyReadableByOthersIsRefusedWithTheChmodThatFixesIt() throws Exception {
+        ChaosRig rig = ChaosRig.create(root);
+        Path key = rig.layout().keys().resolve(ChaosRig.SENDER + ".pem");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+        rig.burst("k", 1);
+
+        ChaosDaemon daemon = ChaosDaemon.once(rig.config());
+
+        assertThat(rig.tally().done()).isZero();
+        assertThat(daemon.log() + String.join("", failedReasons(rig))).contains("chmod");
+        Figures.report("unsafe-key-mode", "mode", "0644", "exit", daemon.exit(), "done",
+                rig.tally().done());
+    }
+
+    private static List<String> failedReasons(ChaosRig rig) throws IOException {
+        List<String> reasons = new ArrayList<>();
+        try (Stream<Path> files = Files.list(rig.spool().resolve("failed"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".reason")).toList()) {
+                reasons.add(Files.readString(file));
+            }
+        }
+        return reasons;
+    }
+
     private static boolean groupExists(String name) {
         try {
             Path.of("/").getFileSystem().getUserPrincipalLookupService()
