@@ -133,7 +133,7 @@ final class SendCommand {
 
     private static PickupWriter pickup(Config config) throws ConfigException {
         PickupWriter pickup = new PickupWriter(config.pickupDir(), config.pickupStagingDir(),
-                config.outputMode());
+                config.outputMode(), config.outputGroup());
         if (config.smtp() == null) {
             String problem = pickup.check();
             if (problem != null) {

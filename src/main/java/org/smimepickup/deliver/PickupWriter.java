@@ -63,9 +63,25 @@ public final class PickupWriter {
                         + " but pickup.dir " + pickup + " is on " + pickupStore
                         + "; put staging on the pickup filesystem";
             }
+            removeLeftovers();
             return checkGroup();
         } catch (IOException e) {
             return "cannot use pickup.staging.dir " + staging + ": " + e.getMessage();
+        }
+    }
+
+    /**
+     * Deletes staged files a killed run left behind: their inputs are still in work/ and are
+     * processed again. Only files older than an hour, so a second daemon's writes are safe.
+     */
+    private void removeLeftovers() throws IOException {
+        long before = System.currentTimeMillis() - 3_600_000;
+        try (var files = Files.newDirectoryStream(staging, "*.eml")) {
+            for (Path file : files) {
+                if (Files.getLastModifiedTime(file).toMillis() < before) {
+                    Files.deleteIfExists(file);
+                }
+            }
         }
     }
 

@@ -35,8 +35,17 @@ public final class Gpgsm implements AutoCloseable {
         }
     }
 
+    /**
+     * Imports, tried up to three times: on a loaded machine gpgsm may give up waiting for the
+     * gpg-agent it has just started; importing again is harmless.
+     */
     private void importOrFail(List<String> args, byte[] stdin) {
+        ExternalTool.run(List.of("gpgconf", "--launch", "gpg-agent"), null,
+                Map.of("GNUPGHOME", home.toString()));
         ExternalTool.Result result = call(args, stdin);
+        for (int attempt = 1; attempt < 3 && !result.ok(); attempt++) {
+            result = call(args, stdin);
+        }
         if (!result.ok()) {
             throw new AssertionError("gpgsm set-up failed: " + result.lastWords());
         }
