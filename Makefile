@@ -23,8 +23,9 @@ run: build
 
 # Every test, including the end-to-end ones that run the real daemon and check its output with
 # openssl cms, gpgsm and NSS cmsutil (install them first: see .ci/run).
+# Not quiet: Surefire's "Tests run: N, Failures: 0" summary is what CI reads.
 test: build
-	$(MVN) test
+	mvn -B --no-transfer-progress test
 
 # The daemon against an `openssl cms` loop on the same inputs, side by side (about 5 minutes).
 # Installs Postfix's smtp-sink (Debian postfix, left unconfigured) for the SMTP figure.
