@@ -60,9 +60,19 @@ final class Mime {
 
             @Override
             public void write(byte[] data, int off, int len) {
+                // the hot loop of signing: kept free of calls
+                int m = matched;
                 for (int i = off; i < off + len; i++) {
-                    write(data[i]);
+                    byte b = data[i];
+                    while (m > 0 && b != needle[m]) {
+                        m = fallback[m - 1];
+                    }
+                    if (b == needle[m] && ++m == needle.length) {
+                        found[0] = true;
+                        m = fallback[m - 1];
+                    }
                 }
+                matched = m;
             }
         };
         try {

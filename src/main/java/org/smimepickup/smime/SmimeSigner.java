@@ -3,6 +3,9 @@ package org.smimepickup.smime;
 import java.io.IOException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.cms.AttributeTable;
 import org.bouncycastle.asn1.cms.IssuerAndSerialNumber;
@@ -10,6 +13,7 @@ import org.bouncycastle.asn1.smime.SMIMECapabilitiesAttribute;
 import org.bouncycastle.asn1.smime.SMIMECapability;
 import org.bouncycastle.asn1.smime.SMIMECapabilityVector;
 import org.bouncycastle.asn1.smime.SMIMEEncryptionKeyPreferenceAttribute;
+import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 import org.bouncycastle.cms.CMSException;
@@ -21,6 +25,7 @@ import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.bouncycastle.util.Store;
 import org.smimepickup.certs.SigningIdentity;
 import org.smimepickup.failure.PermanentFailure;
 import org.smimepickup.message.Body;
@@ -33,6 +38,10 @@ import org.smimepickup.message.ByteSink;
  * what was signed. Thread-safe.
  */
 public final class SmimeSigner {
+    /** Encoded once per chain, not per message; chains change only with the key files. */
+    private static final Map<List<X509Certificate>, Store<X509CertificateHolder>> CERTIFICATES =
+            new ConcurrentHashMap<>();
+
     private final DigestAlgorithm digest;
 
     public SmimeSigner() {
@@ -111,7 +120,8 @@ public final class SmimeSigner {
                     .build(signer, identity.certificate());
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
             generator.addSignerInfoGenerator(info);
-            generator.addCertificates(new JcaCertStore(identity.chain()));
+            generator.addCertificates(CERTIFICATES.computeIfAbsent(identity.chain(),
+                    SmimeSigner::certificateStore));
             return generator.generate(new BodyContent(entity), encapsulate)
                     .getEncoded("DER");
         } catch (OperatorCreationException | CMSException | CertificateEncodingException
@@ -134,5 +144,13 @@ public final class SmimeSigner {
         attributes.add(new SMIMEEncryptionKeyPreferenceAttribute(
                 new IssuerAndSerialNumber(holder.getIssuer(), holder.getSerialNumber())));
         return attributes;
+    }
+
+    private static Store<X509CertificateHolder> certificateStore(List<X509Certificate> chain) {
+        try {
+            return new JcaCertStore(chain);
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException("certificate cannot be encoded", e);
+        }
     }
 }
