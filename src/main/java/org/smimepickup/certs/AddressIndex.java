@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -19,11 +18,12 @@ final class AddressIndex {
     private final Path dir;
     private final String extension;
     private Map<String, Path> byAddress = Map.of();
-    private FileTime listed;
+    private final FolderStamp stamp;
 
     AddressIndex(Path dir, String extension) {
         this.dir = dir;
         this.extension = extension;
+        this.stamp = new FolderStamp(dir);
     }
 
     synchronized Path find(String address) {
@@ -37,15 +37,11 @@ final class AddressIndex {
     }
 
     private void refresh() {
-        FileTime modified;
-        try {
-            modified = Files.getLastModifiedTime(dir);
-        } catch (IOException e) {
+        FolderStamp.Change change = stamp.look();
+        if (change == FolderStamp.Change.GONE) {
             byAddress = Map.of();
-            listed = null;
-            return;
         }
-        if (modified.equals(listed)) {
+        if (change != FolderStamp.Change.CHANGED) {
             return;
         }
         Map<String, Path> fresh = new HashMap<>();
@@ -61,6 +57,6 @@ final class AddressIndex {
             return;
         }
         byAddress = fresh;
-        listed = modified;
+        stamp.listed();
     }
 }

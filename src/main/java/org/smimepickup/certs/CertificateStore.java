@@ -26,7 +26,7 @@ public final class CertificateStore {
     private final TrustAnchors trust;
     private final Map<Path, Entry> parsed = new HashMap<>();
     private Map<String, List<Entry>> byAddress = Map.of();
-    private FileTime listed;
+    private final FolderStamp stamp;
 
     private record Entry(Path file, FileTime modified, X509Certificate certificate) {
     }
@@ -40,6 +40,7 @@ public final class CertificateStore {
     public CertificateStore(Path dir, TrustAnchors trust) {
         this.dir = dir;
         this.trust = trust;
+        this.stamp = new FolderStamp(dir);
     }
 
     public Path dir() {
@@ -118,15 +119,11 @@ public final class CertificateStore {
     }
 
     private void refresh() {
-        FileTime modified;
-        try {
-            modified = Files.getLastModifiedTime(dir);
-        } catch (IOException e) {
+        FolderStamp.Change change = stamp.look();
+        if (change == FolderStamp.Change.GONE) {
             byAddress = Map.of();
-            listed = null;
-            return;
         }
-        if (modified.equals(listed)) {
+        if (change != FolderStamp.Change.CHANGED) {
             return;
         }
         Map<String, List<Entry>> index = new HashMap<>();
@@ -145,7 +142,7 @@ public final class CertificateStore {
         parsed.keySet().retainAll(seen.keySet());
         parsed.putAll(seen);
         byAddress = index;
-        listed = modified;
+        stamp.listed();
     }
 
     /** The parsed file, reused when unchanged; null for a file that is not a certificate. */
