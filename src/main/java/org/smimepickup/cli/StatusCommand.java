@@ -54,6 +54,14 @@ final class StatusCommand {
                     .append(": ").append(failure.reason()).append('\n');
         }
 
+        if (!status.deferredReasons().isEmpty()) {
+            out.append("deferred, failing since:\n");
+        }
+        for (SpoolStatus.Failure waiting : status.deferredReasons()) {
+            out.append("  ").append(waiting.when()).append("  ").append(waiting.name())
+                    .append(": ").append(waiting.reason()).append('\n');
+        }
+
         out.append(status.expiries().isEmpty() ? "no certificates\n" : "expiring first:\n");
         for (Preflight.Expiry expiry : status.expiries()) {
             out.append("  ").append(expiry.notAfter()).append("  ").append(expiry.file())
@@ -78,6 +86,15 @@ final class StatusCommand {
             out.append(comma).append("{\"file\":").append(quote(failure.name()))
                     .append(",\"time\":").append(quote(failure.when().toString()))
                     .append(",\"reason\":").append(quote(failure.reason())).append('}');
+            comma = ",";
+        }
+
+        out.append("],\"deferred_reasons\":[");
+        comma = "";
+        for (SpoolStatus.Failure waiting : status.deferredReasons()) {
+            out.append(comma).append("{\"file\":").append(quote(waiting.name()))
+                    .append(",\"failing_since\":").append(quote(waiting.when().toString()))
+                    .append(",\"reason\":").append(quote(waiting.reason())).append('}');
             comma = ",";
         }
 

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.smimepickup.config.Config;
+import org.smimepickup.spool.RetryState;
 import org.smimepickup.spool.Spool;
 
 /**
@@ -21,7 +22,8 @@ import org.smimepickup.spool.Spool;
  * daemon may move files meanwhile, so the figures are as of a moment, not a transaction.
  */
 public record SpoolStatus(Map<String, Integer> counts, Duration oldestInbox,
-        Duration oldestDeferred, List<Failure> lastFailures, List<Preflight.Expiry> expiries) {
+        Duration oldestDeferred, List<Failure> lastFailures, List<Failure> deferredReasons,
+        List<Preflight.Expiry> expiries) {
 
     /** A file in {@code failed/}, when it got there, and the first line of its reason. */
     public record Failure(String name, Instant when, String reason) {
@@ -46,7 +48,8 @@ public record SpoolStatus(Map<String, Integer> counts, Duration oldestInbox,
 
         List<Preflight.Expiry> expiries = Preflight.expiries(config);
         return new SpoolStatus(counts, oldest(inbox, now), oldest(deferred, now),
-                lastFailures(failed), expiries.subList(0, Math.min(LIMIT, expiries.size())));
+                lastFailures(failed), deferredReasons(deferred),
+                expiries.subList(0, Math.min(LIMIT, expiries.size())));
     }
 
     /** The message files of a folder: no hidden files, no sub-folders, no reason files. */
@@ -89,6 +92,20 @@ public record SpoolStatus(Map<String, Integer> counts, Duration oldestInbox,
         }
         all.removeIf(f -> f.when() == null);
         all.sort(Comparator.comparing(Failure::when).reversed());
+        return all.subList(0, Math.min(LIMIT, all.size()));
+    }
+
+    /** Why files wait in deferred/, from their retry schedules; oldest first failure first. */
+    private static List<Failure> deferredReasons(List<Path> deferred) throws IOException {
+        List<Failure> all = new ArrayList<>();
+        for (Path file : deferred) {
+            RetryState state = RetryState.load(file);
+            if (state != null) {
+                all.add(new Failure(file.getFileName().toString(),
+                        Instant.ofEpochMilli(state.firstFailureMillis()), state.lastReason()));
+            }
+        }
+        all.sort(Comparator.comparing(Failure::when));
         return all.subList(0, Math.min(LIMIT, all.size()));
     }
 

@@ -51,6 +51,7 @@ class SpoolToolsTest {
                 .contains("deferred  1").contains("failed    2").contains("done      1")
                 .contains("oldest in inbox:    60 min")
                 .contains("no-cert.eml: no certificate for bob@rcpt.example")
+                .contains("later.eml: pickup folder full")
                 .contains(ServiceFixture.SENDER + ".crt");
     }
 
@@ -62,6 +63,7 @@ class SpoolToolsTest {
                 + "\"failed\":2,\"done\":1}")
                 .contains("\"file\":\"bad \\\"quote\\\".eml\",")
                 .contains("\"reason\":\"not a message\"")
+                .contains("\"file\":\"later.eml\",\"failing_since\":")
                 .containsPattern("\"oldest_inbox_seconds\":36\\d\\d,")
                 .contains("\"not_after\":");
     }
