@@ -47,6 +47,24 @@ public final class Spool {
         for (Path dir : List.of(inbox, work, done, failed, deferred, tmp)) {
             Files.createDirectories(dir);
         }
+        removeStaleScratch();
+    }
+
+    /**
+     * Scratch files (encrypted forms of large messages) that a killed run left in tmp/: their
+     * inputs are back in the inbox, so they are only disk space. An hour old at least, so a
+     * second daemon's scratch files in use are left alone.
+     */
+    private void removeStaleScratch() throws IOException {
+        long before = System.currentTimeMillis() - 3_600_000;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(tmp, ".*.scratch")) {
+            for (Path file : files) {
+                if (Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis()
+                        < before) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
     }
 
     public Path inbox() {

@@ -90,8 +90,13 @@ final class DaemonUnderTest implements AutoCloseable {
         }
         // a folder of thousands of files is costly to list: look rarely, so the benchmark does
         // not take the daemon's CPU (a 50 ms look costs at most 50 ms of the measured time)
+        long deadline = started + TimeUnit.MINUTES.toNanos(5);
         while (Benchmark.countFiles(counted) < before + count) {
             requireAlive();
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(count + " messages not done in 5 minutes, see "
+                        + log);
+            }
             Thread.sleep(50);
         }
         double seconds = (System.nanoTime() - started) / 1e9;

@@ -39,6 +39,19 @@ class SpoolTest {
     }
 
     @Test
+    void startUpRemovesOldScratchFilesButLeavesRecentOnes() throws IOException {
+        Path old = Files.writeString(spool.tmp().resolve(".a-0.scratch"), "ciphertext");
+        Path recent = Files.writeString(spool.tmp().resolve(".b-0.scratch"), "in use");
+        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minusSeconds(7200)));
+
+        spool.prepare();
+
+        assertThat(old).doesNotExist();
+        assertThat(recent).exists();
+    }
+
+    @Test
     void claimMovesTheFileIntoWorkAndASecondClaimOfTheSameNameGetsNothing() throws IOException {
         Path file = drop("m1.eml");
 
