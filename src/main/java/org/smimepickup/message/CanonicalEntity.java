@@ -149,7 +149,7 @@ public final class CanonicalEntity {
             throw new PermanentFailure(problem + ": its parts cannot be found and its 8-bit"
                     + " body cannot be re-encoded without them");
         }
-        writeBody(fields, relabel(cte), TransferEncoding.crlf(data, from, to));
+        writeBodyCrlf(fields, relabel(cte), data, from, to);
     }
 
     /** Preamble and epilogue are invisible to readers; kept only when already 7-bit safe. */
@@ -173,20 +173,20 @@ public final class CanonicalEntity {
             // decodes it as it would have, and nothing is silently rewritten
             if (TransferEncoding.isCleanBase64(data, from, to)
                     || TransferEncoding.isCleanAscii(data, from, to, 998, false)) {
-                writeBody(fields, null, TransferEncoding.crlf(data, from, to));
+                writeBodyCrlf(fields, null, data, from, to);
                 return;
             }
             content = TransferEncoding.decodeBase64(data, from, to);
         } else if (cte.equals("quoted-printable")) {
             if (TransferEncoding.isCleanAscii(data, from, to, TransferEncoding.SAFE_LINE, false)) {
-                writeBody(fields, null, TransferEncoding.crlf(data, from, to));
+                writeBodyCrlf(fields, null, data, from, to);
                 return;
             }
             content = TransferEncoding.decodeQuotedPrintable(data, from, to);
         } else if (!isIdentity(cte)
                 && TransferEncoding.isCleanAscii(data, from, to, 998, false)) {
             // an encoding we do not know (x-uuencode, a typo): pass the 7-bit text through
-            writeBody(fields, null, TransferEncoding.crlf(data, from, to));
+            writeBodyCrlf(fields, null, data, from, to);
             return;
         } else {
             content = java.util.Arrays.copyOfRange(data, from, to);
@@ -202,7 +202,7 @@ public final class CanonicalEntity {
                 throw new PermanentFailure(type.type() + " must be 7bit (RFC 2046) but has 8-bit"
                         + " bytes or lines over 998 characters");
             }
-            writeBody(fields, relabel(cte), TransferEncoding.crlf(content, 0, content.length));
+            writeBodyCrlf(fields, relabel(cte), content, 0, content.length);
             return;
         }
         if (type.isText()) {
@@ -210,7 +210,8 @@ public final class CanonicalEntity {
             if (TransferEncoding.isSafeText(text)) {
                 writeBody(fields, cte.equals("7bit") || cte.isEmpty() ? null : "7bit", text);
             } else {
-                writeBody(fields, "quoted-printable", TransferEncoding.quotedPrintable(text));
+                writeHeader(fields, "quoted-printable", true);
+                TransferEncoding.quotedPrintable(text, out);
             }
             return;
         }
@@ -218,7 +219,8 @@ public final class CanonicalEntity {
                 TransferEncoding.SAFE_LINE, true)) {
             writeBody(fields, cte.equals("7bit") || cte.isEmpty() ? null : "7bit", content);
         } else {
-            writeBody(fields, "base64", TransferEncoding.base64(content, 0, content.length));
+            writeHeader(fields, "base64", true);
+            TransferEncoding.base64(content, 0, content.length, out);
         }
     }
 
@@ -226,6 +228,13 @@ public final class CanonicalEntity {
             throws PermanentFailure {
         writeHeader(fields, newCte, true);
         out.bytes(body);
+    }
+
+    /** As {@link #writeBody} with the CRLF form of a range, made in place in the output. */
+    private void writeBodyCrlf(List<HeaderField> fields, String newCte, byte[] source, int from,
+            int to) throws PermanentFailure {
+        writeHeader(fields, newCte, true);
+        TransferEncoding.crlf(source, from, to, out);
     }
 
     private static String valueOf(List<HeaderField> fields, String name) {
