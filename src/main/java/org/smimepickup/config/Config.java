@@ -18,6 +18,7 @@ import org.smimepickup.deliver.SmtpTls;
 import org.smimepickup.smime.ContentCipher;
 import org.smimepickup.smime.DigestAlgorithm;
 import org.smimepickup.smime.KeyTransport;
+import org.smimepickup.smime.SigningEngine;
 
 /**
  * The effective configuration: {@code key = value} lines, {@code #} comments, every key with a
@@ -36,6 +37,7 @@ public final class Config {
     private Policies policies;
     private ContentCipher cipher;
     private DigestAlgorithm digest;
+    private SigningEngine signingEngine;
     private Set<PosixFilePermission> keysAllowedMode;
     private Set<PosixFilePermission> outputMode;
     private SmtpSettings smtp;
@@ -65,6 +67,7 @@ public final class Config {
         d.put("cipher", "aes256-cbc");
         d.put("key.transport", "pkcs1");
         d.put("digest", "sha256");
+        d.put("signing.engine", "auto");
         d.put("signature", "detached");
         d.put("control.header", "false");
         d.put("workers", "0");
@@ -144,6 +147,7 @@ public final class Config {
         missingCert = parseMissingCert();
         cipher = parseCipher();
         digest = parseDigest();
+        signingEngine = parseSigningEngine();
         policies = Policies.build(values, defaultSettings());
         keysAllowedMode = octal("keys.allowed.mode");
         outputMode = octal("output.mode");
@@ -335,6 +339,25 @@ public final class Config {
 
     public boolean encryptToSender() {
         return Boolean.parseBoolean(text("encrypt.to.sender"));
+    }
+
+    /** Who signs; {@code openssl} without a usable libcrypto is refused here, at start-up. */
+    public SigningEngine signingEngine() {
+        return signingEngine;
+    }
+
+    private SigningEngine parseSigningEngine() throws ConfigException {
+        SigningEngine engine;
+        try {
+            engine = SigningEngine.parse(text("signing.engine"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("signing.engine: " + e.getMessage());
+        }
+        if (engine == SigningEngine.OPENSSL && engine.problem() != null) {
+            throw new ConfigException("signing.engine = openssl: " + engine.problem()
+                    + " (install it, or use auto or jdk)");
+        }
+        return engine;
     }
 
     public ContentCipher cipher() {

@@ -154,8 +154,9 @@ public final class Daemon {
                 StandardWatchEventKinds.ENTRY_MODIFY);
         Scheduler scheduler = DaemonJobs.start(this);
         rescan();
-        Logger.info("smime-pickup running: spool {} mode {} workers {} pickup {}",
-                config.spoolDir(), config.mode(), config.workers(), config.pickupDir());
+        Logger.info("smime-pickup running: spool {} mode {} workers {} pickup {} signing by {}",
+                config.spoolDir(), config.mode(), config.workers(), config.pickupDir(),
+                config.signingEngine().describe());
         notifier.ready(statusLine());
 
         try {

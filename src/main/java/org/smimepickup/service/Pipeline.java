@@ -70,7 +70,7 @@ public final class Pipeline implements AutoCloseable {
         this.spool = new Spool(config.spoolDir());
         this.keys = keys;
         this.certs = certs;
-        this.signer = new SmimeSigner();
+        this.signer = new SmimeSigner(config.signingEngine());
         this.encryptor = new SmimeEncryptor();
         this.delivery = delivery;
     }

@@ -1,10 +1,17 @@
 package org.smimepickup.smime;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.cms.AttributeTable;
@@ -13,6 +20,7 @@ import org.bouncycastle.asn1.smime.SMIMECapabilitiesAttribute;
 import org.bouncycastle.asn1.smime.SMIMECapability;
 import org.bouncycastle.asn1.smime.SMIMECapabilityVector;
 import org.bouncycastle.asn1.smime.SMIMEEncryptionKeyPreferenceAttribute;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
@@ -22,7 +30,9 @@ import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
 import org.bouncycastle.cms.SignerInfoGenerator;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.RuntimeOperatorException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.bouncycastle.util.Store;
@@ -30,6 +40,7 @@ import org.smimepickup.certs.SigningIdentity;
 import org.smimepickup.failure.PermanentFailure;
 import org.smimepickup.message.Body;
 import org.smimepickup.message.ByteSink;
+import org.tinylog.Logger;
 
 /**
  * Signs a canonical MIME entity, detached as {@code multipart/signed} (RFC 8551 section 3.5.3,
@@ -42,14 +53,28 @@ public final class SmimeSigner {
     private static final Map<List<X509Certificate>, Store<X509CertificateHolder>> CERTIFICATES =
             new ConcurrentHashMap<>();
 
+    /**
+     * Each private key as OpenSSL holds it, or empty where OpenSSL could not take it. Weak keys:
+     * a reload that drops a key lets its native copy be freed.
+     */
+    private static final Map<PrivateKey, Optional<OpensslKey>> OPENSSL_KEYS =
+            Collections.synchronizedMap(new WeakHashMap<>());
+    private static final Map<String, AlgorithmIdentifier> ALGORITHMS = new ConcurrentHashMap<>();
+
     private final DigestAlgorithm digest;
+    private final SigningEngine engine;
 
     public SmimeSigner() {
-        this(DigestAlgorithm.SHA256);
+        this(DigestAlgorithm.SHA256, SigningEngine.AUTO);
     }
 
-    public SmimeSigner(DigestAlgorithm digest) {
+    public SmimeSigner(SigningEngine engine) {
+        this(DigestAlgorithm.SHA256, engine);
+    }
+
+    public SmimeSigner(DigestAlgorithm digest, SigningEngine engine) {
         this.digest = digest;
+        this.engine = engine;
     }
 
     /** Detached, with the digest given at construction. */
@@ -111,8 +136,7 @@ public final class SmimeSigner {
             boolean encapsulate) throws PermanentFailure {
         try {
             String algorithm = digest.signatureAlgorithm(identity.key().getAlgorithm());
-            // the JDK's RSA and SHA-2 use CPU intrinsics and are faster than BouncyCastle's
-            ContentSigner signer = new JcaContentSignerBuilder(algorithm).build(identity.key());
+            ContentSigner signer = contentSigner(identity, digest, algorithm);
             SignerInfoGenerator info = new JcaSignerInfoGeneratorBuilder(
                     new JcaDigestCalculatorProviderBuilder().build())
                     .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(
@@ -125,9 +149,72 @@ public final class SmimeSigner {
             return generator.generate(new BodyContent(entity), encapsulate)
                     .getEncoded("DER");
         } catch (OperatorCreationException | CMSException | CertificateEncodingException
-                | IOException e) {
+                | IOException | RuntimeOperatorException e) {
             throw new PermanentFailure("cannot sign with the key for " + identity.address()
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The signer of the signed attributes. OpenSSL where the engine allows and the key passed its
+     * check; otherwise the JDK, whose RSA and SHA-2 use CPU intrinsics and are faster than
+     * BouncyCastle's.
+     */
+    private ContentSigner contentSigner(SigningIdentity identity, DigestAlgorithm digest,
+            String algorithm) throws OperatorCreationException {
+        if (!engine.usesOpenssl()) {
+            return new JcaContentSignerBuilder(algorithm).build(identity.key());
+        }
+        Optional<OpensslKey> openssl = OPENSSL_KEYS.computeIfAbsent(identity.key(),
+                key -> load(identity, digest));
+        if (openssl.isEmpty()) {
+            return new JcaContentSignerBuilder(algorithm).build(identity.key());
+        }
+        AlgorithmIdentifier id = ALGORITHMS.computeIfAbsent(algorithm,
+                name -> new DefaultSignatureAlgorithmIdentifierFinder().find(name));
+        ByteArrayOutputStream signedAttributes = new ByteArrayOutputStream(512);
+        return new ContentSigner() {
+            @Override
+            public AlgorithmIdentifier getAlgorithmIdentifier() {
+                return id;
+            }
+
+            @Override
+            public OutputStream getOutputStream() {
+                return signedAttributes;
+            }
+
+            @Override
+            public byte[] getSignature() {
+                byte[] data = signedAttributes.toByteArray();
+                try {
+                    return openssl.get().sign(digest, data);
+                } catch (GeneralSecurityException e) {
+                    // not the message's fault: this one is signed by the JDK instead
+                    Logger.warn("OpenSSL could not sign for {} ({}); the JDK signs instead",
+                            identity.address(), e.getMessage());
+                    try {
+                        ContentSigner jdk = new JcaContentSignerBuilder(algorithm)
+                                .build(identity.key());
+                        jdk.getOutputStream().write(data);
+                        return jdk.getSignature();
+                    } catch (OperatorCreationException | IOException jdkToo) {
+                        throw new RuntimeOperatorException("cannot sign: "
+                                + jdkToo.getMessage(), jdkToo);
+                    }
+                }
+            }
+        };
+    }
+
+    private static Optional<OpensslKey> load(SigningIdentity identity, DigestAlgorithm digest) {
+        try {
+            return Optional.of(OpensslKey.load(identity.key(),
+                    identity.certificate().getPublicKey(), digest));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            Logger.warn("signing key for {}: OpenSSL cannot use it ({}); the JDK signs for it",
+                    identity.address(), e.getMessage());
+            return Optional.empty();
         }
     }
 

@@ -9,19 +9,21 @@ import java.nio.file.WatchService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /** The real daemon ({@code run}) as a child process on its own spool, for the benchmark. */
 final class DaemonUnderTest implements AutoCloseable {
     private static int instances;
 
+    private final Benchmark bench;
     private final Process process;
     private final Path spool;
     private final Path pickup;
     private final Path log;
     private long peakRssKb;
 
-    private DaemonUnderTest(Process process, Path spool, Path pickup, Path log) {
+    private DaemonUnderTest(Benchmark bench, Process process, Path spool, Path pickup,
+            Path log) {
+        this.bench = bench;
         this.process = process;
         this.spool = spool;
         this.pickup = pickup;
@@ -50,7 +52,7 @@ final class DaemonUnderTest implements AutoCloseable {
                 file.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
-        DaemonUnderTest daemon = new DaemonUnderTest(process, spool, pickup, log);
+        DaemonUnderTest daemon = new DaemonUnderTest(bench, process, spool, pickup, log);
         daemon.awaitLog("smime-pickup running");
         return daemon;
     }
@@ -101,8 +103,7 @@ final class DaemonUnderTest implements AutoCloseable {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         sampleRss();
-        clear(pickup);
-        clear(spool.resolve("done"));
+        setAside(pickup);
         return count / seconds;
     }
 
@@ -160,12 +161,13 @@ final class DaemonUnderTest implements AutoCloseable {
         return staged;
     }
 
-    private static void clear(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                Files.deleteIfExists(file);
-            }
-        }
+    /**
+     * Empties the pickup folder without deleting (see {@link Benchmark#main}): the daemon is
+     * idle here, and writes into the fresh folder by its path.
+     */
+    private void setAside(Path dir) throws IOException {
+        Files.move(dir, bench.trash().resolve(dir.getFileName() + "-" + System.nanoTime()));
+        Files.createDirectories(dir);
     }
 
     private void requireAlive() {

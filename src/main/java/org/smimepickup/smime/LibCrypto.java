@@ -1,0 +1,97 @@
+package org.smimepickup.smime;
+
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+
+/**
+ * The few OpenSSL 3 {@code libcrypto} calls behind {@link OpensslKey}. Bound by JNA's direct
+ * mapping (no proxy, no per-call reflection). If the library cannot be bound, nothing here is
+ * ever called: {@link #problem()} says why and the JDK signs instead.
+ */
+final class LibCrypto {
+    /** OpenSSL 3.0.0 in {@code OpenSSL_version_num()}'s layout; older ones lack the calls. */
+    private static final long VERSION_3 = 0x30000000L;
+    private static final int OPENSSL_VERSION = 0;
+
+    private static final String PROBLEM = bind();
+
+    private LibCrypto() {
+    }
+
+    private static String bind() {
+        NativeLibrary library;
+        try {
+            // the versioned name first: the bare libcrypto.so exists only with libssl-dev
+            library = NativeLibrary.getInstance("libcrypto.so.3");
+        } catch (UnsatisfiedLinkError versioned) {
+            try {
+                library = NativeLibrary.getInstance("crypto");
+            } catch (UnsatisfiedLinkError bare) {
+                return "libcrypto.so.3 not found (Debian package libssl3)";
+            }
+        }
+        try {
+            Native.register(LibCrypto.class, library);
+        } catch (UnsatisfiedLinkError | IllegalArgumentException e) {
+            return "libcrypto lacks a call we need: " + e.getMessage();
+        }
+        long version = OpenSSL_version_num();
+        if (version < VERSION_3) {
+            return String.format("libcrypto is OpenSSL %x, 3.0 or later is needed", version);
+        }
+        return null;
+    }
+
+    /** Null when the calls below are bound and usable. */
+    static String problem() {
+        return PROBLEM;
+    }
+
+    /** "OpenSSL 3.0.15 3 Sep 2024" and the like. */
+    static String version() {
+        return PROBLEM == null ? OpenSSL_version(OPENSSL_VERSION) : "none";
+    }
+
+    static native long OpenSSL_version_num();
+
+    static native String OpenSSL_version(int type);
+
+    /** Reads DER (PKCS#8 or traditional) at {@code *in}; null on error. */
+    static native Pointer d2i_AutoPrivateKey(Pointer out, Pointer in, long length);
+
+    static native int EVP_PKEY_get_size(Pointer key);
+
+    static native void EVP_PKEY_free(Pointer key);
+
+    static native Pointer EVP_get_digestbyname(String name);
+
+    static native Pointer EVP_MD_CTX_new();
+
+    static native void EVP_MD_CTX_free(Pointer context);
+
+    static native int EVP_DigestSignInit(Pointer context, Pointer keyContext, Pointer digest,
+            Pointer engine, Pointer key);
+
+    static native int EVP_DigestSign(Pointer context, byte[] signature, long[] signatureLength,
+            byte[] data, long dataLength);
+
+    static native long ERR_get_error();
+
+    static native void ERR_error_string_n(long error, byte[] buffer, long length);
+
+    static native void ERR_clear_error();
+
+    /** The oldest queued OpenSSL error as text, the queue emptied. */
+    static String lastError() {
+        long code = ERR_get_error();
+        String text = "unknown error";
+        if (code != 0) {
+            byte[] buffer = new byte[256];
+            ERR_error_string_n(code, buffer, buffer.length);
+            text = Native.toString(buffer, "US-ASCII");
+        }
+        ERR_clear_error();
+        return text;
+    }
+}

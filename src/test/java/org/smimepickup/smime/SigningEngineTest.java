@@ -1,0 +1,184 @@
+package org.smimepickup.smime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.smimepickup.certs.DemoPki;
+import org.smimepickup.certs.SigningIdentity;
+import org.smimepickup.config.Config;
+import org.smimepickup.config.ConfigException;
+import org.smimepickup.testing.ExternalTool;
+import org.smimepickup.testing.OpensslCms;
+
+/**
+ * The OpenSSL signing engine against the JDK and against {@code openssl cms}: same signatures,
+ * verifiable output, safe on several threads, and the JDK wherever OpenSSL cannot be used.
+ */
+class SigningEngineTest {
+    private static final byte[] ENTITY = ("Content-Type: text/plain; charset=us-ascii\r\n\r\n"
+            + "Quarterly figures attached.\r\n").getBytes(StandardCharsets.US_ASCII);
+
+    private static DemoPki ca;
+    private static DemoPki.Issued author;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void keys() throws GeneralSecurityException {
+        ca = new DemoPki("signing engine test CA");
+        author = ca.issue("author@sender.example", 30);
+    }
+
+    private static void requireLibcrypto() {
+        assumeTrue(LibCrypto.problem() == null, "OpenSSL libcrypto 3 is not loadable here ("
+                + LibCrypto.problem() + "): apt-get install libssl3");
+    }
+
+    @ParameterizedTest
+    @EnumSource(DigestAlgorithm.class)
+    void opensslGivesTheJdksRsaSignatureByteForByte(DigestAlgorithm digest) throws Exception {
+        requireLibcrypto();
+        KeyPair keys = author.keys();
+        OpensslKey key = OpensslKey.load(keys.getPrivate(), keys.getPublic(), digest);
+        byte[] data = "signed attributes stand-in".getBytes(StandardCharsets.US_ASCII);
+
+        Signature jdk = Signature.getInstance(digest.signatureAlgorithm("RSA"));
+        jdk.initSign(keys.getPrivate());
+        jdk.update(data);
+
+        // PKCS#1 v1.5 is deterministic: equal bytes prove the same key, digest and padding
+        assertThat(key.sign(digest, data)).isEqualTo(jdk.sign());
+    }
+
+    @Test
+    void ecKeysSignToo() throws Exception {
+        requireLibcrypto();
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair keys = generator.generateKeyPair();
+        OpensslKey key = OpensslKey.load(keys.getPrivate(), keys.getPublic(),
+                DigestAlgorithm.SHA256);
+        byte[] data = "ecdsa".getBytes(StandardCharsets.US_ASCII);
+
+        Signature verifier = Signature.getInstance("SHA256withECDSA");
+        verifier.initVerify(keys.getPublic());
+        verifier.update(data);
+        assertThat(verifier.verify(key.sign(DigestAlgorithm.SHA256, data))).isTrue();
+    }
+
+    @Test
+    void aKeyThatDoesNotMatchItsCertificateIsRefused() throws Exception {
+        requireLibcrypto();
+        DemoPki.Issued other = ca.issue("other@sender.example", 30);
+
+        assertThatThrownBy(() -> OpensslKey.load(author.keys().getPrivate(),
+                other.keys().getPublic(), DigestAlgorithm.SHA256))
+                .isInstanceOf(GeneralSecurityException.class)
+                .hasMessageContaining("does not verify");
+    }
+
+    @ParameterizedTest
+    @EnumSource(SigningEngine.class)
+    void everyEngineSignsWhatOpensslCmsVerifiesAndATamperedCopyFails(SigningEngine engine)
+            throws Exception {
+        ExternalTool.require("openssl", "apt-get install openssl");
+        SigningIdentity identity = new SigningIdentity("author@sender.example",
+                author.keys().getPrivate(), author.certificate(), List.of(author.certificate()));
+        Path caFile = dir.resolve("ca.crt");
+        DemoPki.writePem(caFile, false, ca.caCertificate());
+
+        for (DigestAlgorithm digest : DigestAlgorithm.values()) {
+            byte[] signed = new SmimeSigner(digest, engine).sign(ENTITY, identity, digest,
+                    false);
+            Path file = write("signed-" + digest + ".eml", signed);
+            ExternalTool.Result verified = OpensslCms.verify(file, caFile, false);
+            assertThat(verified.ok()).as("%s %s verifies: %s", engine, digest,
+                    verified.lastWords()).isTrue();
+
+            String text = new String(signed, StandardCharsets.US_ASCII);
+            Path tampered = write("tampered-" + digest + ".eml", text.replace(
+                    "Quarterly", "Quarterlz").getBytes(StandardCharsets.US_ASCII));
+            assertThat(OpensslCms.verify(tampered, caFile, false).ok())
+                    .as("%s %s tampered copy fails", engine, digest).isFalse();
+        }
+    }
+
+    @Test
+    void oneKeyServesManyThreadsAtOnce() throws Exception {
+        requireLibcrypto();
+        OpensslKey key = OpensslKey.load(author.keys().getPrivate(),
+                author.keys().getPublic(), DigestAlgorithm.SHA256);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                results.add(pool.submit(() -> {
+                    Signature verifier = Signature.getInstance("SHA256withRSA");
+                    int good = 0;
+                    for (int i = 0; i < 150; i++) {
+                        byte[] data = ("message " + thread + "/" + i)
+                                .getBytes(StandardCharsets.US_ASCII);
+                        verifier.initVerify(author.keys().getPublic());
+                        verifier.update(data);
+                        good += verifier.verify(key.sign(DigestAlgorithm.SHA256, data)) ? 1 : 0;
+                    }
+                    return good;
+                }));
+            }
+            for (Future<Integer> result : results) {
+                assertThat(result.get()).isEqualTo(150);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void engineNamesAndTheirMistakes() throws IOException {
+        assertThat(SigningEngine.parse(" OpenSSL ")).isEqualTo(SigningEngine.OPENSSL);
+        assertThat(SigningEngine.JDK.problem()).isNull();
+        assertThat(SigningEngine.JDK.describe()).contains("JDK");
+
+        Path file = write("bad.conf", "signing.engine = fast\n".getBytes(
+                StandardCharsets.US_ASCII));
+        assertThatThrownBy(() -> Config.load(file)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("signing.engine")
+                .hasMessageContaining("auto, openssl or jdk");
+    }
+
+    @Test
+    void autoSaysWhichLibraryItUses() {
+        requireLibcrypto();
+
+        assertThat(SigningEngine.AUTO.describe()).startsWith("OpenSSL 3");
+        assertThat(SigningEngine.AUTO.usesOpenssl()).isTrue();
+    }
+
+    private Path write(String name, byte[] bytes) throws IOException {
+        Path file = dir.resolve(name);
+        Files.write(file, bytes);
+        return file;
+    }
+}
