@@ -270,12 +270,23 @@ public final class CanonicalEntity {
          */
         static MultipartBody split(byte[] data, int from, int to, String boundary) {
             byte[] dash = ("--" + boundary).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            ByteSearch search = new ByteSearch(dash);
             List<int[]> parts = new ArrayList<>();
             int preambleTo = -1;
             int partStart = -1;
             int epilogueFrom = to;
-            int pos = from;
-            while (pos < to) {
+            int searchFrom = from;
+            while (searchFrom < to) {
+                // only a line that starts with the dash boundary can be a delimiter: jump from
+                // one occurrence to the next instead of reading every line of a large part
+                int pos = search.indexOf(data, searchFrom, to);
+                if (pos < 0) {
+                    break;
+                }
+                if (pos > from && data[pos - 1] != '\n') {
+                    searchFrom = pos + 1;
+                    continue;
+                }
                 int end = Lines.endOfLine(data, pos, to);
                 int next = Lines.nextLine(data, end, to);
                 int kind = delimiter(data, pos, end, dash);
@@ -293,7 +304,7 @@ public final class CanonicalEntity {
                         break;
                     }
                 }
-                pos = next;
+                searchFrom = kind != 0 ? next : pos + 1;
             }
             if (partStart >= 0) {
                 parts.add(new int[] {partStart, to});
