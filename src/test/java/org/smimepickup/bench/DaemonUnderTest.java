@@ -9,21 +9,25 @@ import java.nio.file.WatchService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** The real daemon ({@code run}) as a child process on its own spool, for the benchmark. */
 final class DaemonUnderTest implements AutoCloseable {
     private static int instances;
 
     private final Benchmark bench;
+    private final boolean smtp;
+    private int batches;
     private final Process process;
     private final Path spool;
     private final Path pickup;
     private final Path log;
     private long peakRssKb;
 
-    private DaemonUnderTest(Benchmark bench, Process process, Path spool, Path pickup,
-            Path log) {
+    private DaemonUnderTest(Benchmark bench, boolean smtp, Process process, Path spool,
+            Path pickup, Path log) {
         this.bench = bench;
+        this.smtp = smtp;
         this.process = process;
         this.spool = spool;
         this.pickup = pickup;
@@ -52,7 +56,8 @@ final class DaemonUnderTest implements AutoCloseable {
                 file.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
-        DaemonUnderTest daemon = new DaemonUnderTest(bench, process, spool, pickup, log);
+        DaemonUnderTest daemon = new DaemonUnderTest(bench, smtpPort != null, process, spool,
+                pickup, log);
         daemon.awaitLog("smime-pickup running");
         return daemon;
     }
@@ -71,29 +76,42 @@ final class DaemonUnderTest implements AutoCloseable {
         }
     }
 
-    /** Messages per second from the first rename into the inbox to the last pickup file. */
+    /**
+     * Keeps the daemon busy for {@code seconds}: batches of the small message, with fifty large
+     * ones (if given) after each thousand small ones, so that both paths get compiled.
+     */
+    void warmUp(byte[] small, byte[] large, int seconds) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            measure(small, 1000);
+            if (large != null) {
+                measure(large, 50);
+            }
+        }
+    }
+
+    /**
+     * Messages per second from the first rename into the inbox until the last one is through:
+     * its pickup file written, or (SMTP, no pickup file) the inbox and work/ empty of the batch;
+     * then every message of the batch must be in done/.
+     */
     double throughput(byte[] message, int count) throws IOException, InterruptedException {
-        return measure(message, count, pickup);
+        return measure(message, count);
     }
 
-    /** As {@link #throughput}, counting originals in done/ (SMTP leaves no pickup file). */
-    double throughputDone(byte[] message, int count) throws IOException, InterruptedException {
-        return measure(message, count, spool.resolve("done"));
-    }
-
-    private double measure(byte[] message, int count, Path counted)
-            throws IOException, InterruptedException {
-        List<Path> staged = stage(message, count, "t");
-        long before = Benchmark.countFiles(counted);
+    private double measure(byte[] message, int count) throws IOException, InterruptedException {
+        String batch = "b" + (++batches) + "-";
+        List<Path> staged = stage(message, count, batch);
         long started = System.nanoTime();
         for (Path file : staged) {
             Files.move(file, spool.resolve(file.getFileName().toString().substring(1)),
                     StandardCopyOption.ATOMIC_MOVE);
         }
         // a folder of thousands of files is costly to list: look rarely, so the benchmark does
-        // not take the daemon's CPU (a 50 ms look costs at most 50 ms of the measured time)
+        // not take the daemon's CPU (a 50 ms look costs at most 50 ms of the measured time);
+        // done/ grows all run long, so it is listed once per batch, at the end
         long deadline = started + TimeUnit.MINUTES.toNanos(5);
-        while (Benchmark.countFiles(counted) < before + count) {
+        while (smtp ? inFlight(batch) > 0 : Benchmark.countFiles(pickup) < count) {
             requireAlive();
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(count + " messages not done in 5 minutes, see "
@@ -103,8 +121,24 @@ final class DaemonUnderTest implements AutoCloseable {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         sampleRss();
+        long done = countNamed(spool.resolve("done"), batch);
+        if (done != count) {
+            throw new IllegalStateException(done + " of " + count + " messages in done/, see "
+                    + log);
+        }
         setAside(pickup);
         return count / seconds;
+    }
+
+    /** Files of {@code batch} still in the inbox or in work/. */
+    private long inFlight(String batch) throws IOException {
+        return countNamed(spool, batch) + countNamed(spool.resolve("work"), batch);
+    }
+
+    private static long countNamed(Path dir, String prefix) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith(prefix)).count();
+        }
     }
 
     /** Nanoseconds from the rename into the inbox to the pickup file, one message at a time. */
