@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import org.apache.commons.io.output.CloseShieldOutputStream;
 import org.bouncycastle.cms.CMSAuthEnvelopedDataGenerator;
 import org.bouncycastle.cms.CMSAuthEnvelopedDataStreamGenerator;
@@ -17,6 +19,7 @@ import org.bouncycastle.cms.CMSEnvelopedDataStreamGenerator;
 import org.bouncycastle.cms.CMSEnvelopedDataGenerator;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSProcessableByteArray;
+import org.bouncycastle.cms.CMSTypedData;
 import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
 import org.bouncycastle.cms.RecipientInfoGenerator;
 import org.bouncycastle.cms.jcajce.JceKeyTransRecipientInfoGenerator;
@@ -53,7 +56,7 @@ public final class SmimeEncryptor {
     /** The complete application/pkcs7-mime entity, header fields first, CRLF throughout. */
     public byte[] encrypt(byte[] entity, List<X509Certificate> recipients, ContentCipher cipher,
             KeyTransport transport) throws PermanentFailure {
-        byte[] der = envelope(entity, recipients, cipher, transport);
+        byte[] der = envelope(new CMSProcessableByteArray(entity), recipients, cipher, transport);
         ByteSink out = new ByteSink(der.length * 4 / 3 + 512);
         writeHeader(out, cipher);
         Mime.base64(der, out);
@@ -69,7 +72,12 @@ public final class SmimeEncryptor {
             KeyTransport transport, Scratch scratch) throws PermanentFailure {
         try {
             if (entity.length() <= STREAM_ABOVE) {
-                return Body.of(encrypt(entity.toBytes(), recipients, cipher, transport));
+                // the entity streams into the cipher and the base64 is not copied again: a
+                // large message was copied twice here before it was encrypted and once after
+                byte[] der = envelope(new BodyContent(entity), recipients, cipher, transport);
+                ByteSink header = new ByteSink(256);
+                writeHeader(header, cipher);
+                return Body.concat(header.toBody(), Body.of(BASE64.encode(der)), Body.of(CRLF));
             }
             Path file = scratch.newFile();
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file),
@@ -87,6 +95,11 @@ public final class SmimeEncryptor {
 
     /** Bodies up to this size are encrypted in memory, in one definite-length DER object. */
     static final long STREAM_ABOVE = 4L << 20;
+
+    /** As {@link Mime#base64}: lines of 76 characters, each ending in CRLF. Thread-safe. */
+    private static final Base64.Encoder BASE64 =
+            Base64.getMimeEncoder(76, new byte[] {'\r', '\n'});
+    private static final byte[] CRLF = {'\r', '\n'};
 
     private static void writeHeader(ByteSink out, ContentCipher cipher) {
         String smimeType = cipher.authenticated() ? "authEnveloped-data" : "enveloped-data";
@@ -127,7 +140,7 @@ public final class SmimeEncryptor {
         return generator.open(out, builder.build());
     }
 
-    private static byte[] envelope(byte[] entity, List<X509Certificate> recipients,
+    private static byte[] envelope(CMSTypedData content, List<X509Certificate> recipients,
             ContentCipher cipher, KeyTransport transport) throws PermanentFailure {
         List<RecipientInfoGenerator> infos = new ArrayList<>();
         for (X509Certificate recipient : recipients) {
@@ -139,7 +152,6 @@ public final class SmimeEncryptor {
                     cipher.oid());
             OutputEncryptor encryptor = (cipher.authenticated() ? builder.setProvider(
                     Providers.bc()) : builder).build();
-            CMSProcessableByteArray content = new CMSProcessableByteArray(entity);
             if (cipher.authenticated()) {
                 CMSAuthEnvelopedDataGenerator generator = new CMSAuthEnvelopedDataGenerator();
                 infos.forEach(generator::addRecipientInfoGenerator);
@@ -153,8 +165,35 @@ public final class SmimeEncryptor {
         }
     }
 
-    /** Identified by issuer and serial number, which every reader understands. */
+    /**
+     * Generators by certificate, one slot per key transport. Reading issuer and serial number
+     * out of the certificate and setting up the key wrapper was redone for every message; the
+     * generators keep no state between messages (each key wrap makes its own Cipher), so the
+     * workers share them. Weak keys: certificates no longer in use leave the cache. Guarded by
+     * its own lock, which also publishes the generators safely.
+     */
+    private static final Map<X509Certificate, RecipientInfoGenerator[]> RECIPIENT_INFOS =
+            new WeakHashMap<>();
+
     private static RecipientInfoGenerator recipientInfo(X509Certificate recipient,
+            KeyTransport transport) throws PermanentFailure {
+        int slot = transport.ordinal();
+        synchronized (RECIPIENT_INFOS) {
+            RecipientInfoGenerator[] known = RECIPIENT_INFOS.get(recipient);
+            if (known != null && known[slot] != null) {
+                return known[slot];
+            }
+        }
+        RecipientInfoGenerator made = newRecipientInfo(recipient, transport);
+        synchronized (RECIPIENT_INFOS) {
+            RECIPIENT_INFOS.computeIfAbsent(recipient,
+                    c -> new RecipientInfoGenerator[KeyTransport.values().length])[slot] = made;
+        }
+        return made;
+    }
+
+    /** Identified by issuer and serial number, which every reader understands. */
+    private static RecipientInfoGenerator newRecipientInfo(X509Certificate recipient,
             KeyTransport transport) throws PermanentFailure {
         if (!recipient.getPublicKey().getAlgorithm().equals("RSA")) {
             throw new PermanentFailure("certificate " + recipient.getSubjectX500Principal()

@@ -1,0 +1,163 @@
+package org.smimepickup.smime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.cms.CMSAuthEnvelopedData;
+import org.bouncycastle.cms.CMSEnvelopedData;
+import org.bouncycastle.cms.KeyTransRecipientId;
+import org.bouncycastle.cms.RecipientInformation;
+import org.bouncycastle.cms.RecipientInformationStore;
+import org.bouncycastle.cms.jcajce.JceKeyTransEnvelopedRecipient;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smimepickup.failure.PermanentFailure;
+import org.smimepickup.message.Body;
+import org.smimepickup.message.Scratch;
+
+/** Encrypted output decrypts, for every recipient, to exactly the entity given. */
+class SmimeEncryptorTest {
+    private static final List<PrivateKey> KEYS = new ArrayList<>();
+    private static final List<X509Certificate> CERTS = new ArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void recipients() throws Exception {
+        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        for (String name : new String[] {"ana", "ben"}) {
+            KeyPair pair = rsa.generateKeyPair();
+            KEYS.add(pair.getPrivate());
+            CERTS.add(certificate(name, pair, "SHA256withRSA"));
+        }
+    }
+
+    private static X509Certificate certificate(String name, KeyPair pair, String algorithm)
+            throws Exception {
+        X500Name subject = new X500Name("CN=" + name + "@rcpt.example");
+        Date now = new Date();
+        return new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(
+                subject, BigInteger.valueOf(name.hashCode() & 0xffff), now,
+                new Date(now.getTime() + 86_400_000L), subject, pair.getPublic())
+                .build(new JcaContentSignerBuilder(algorithm).build(pair.getPrivate())));
+    }
+
+    @Test
+    void everyCipherAndKeyTransportDecryptsToTheEntityForEveryRecipient() throws Exception {
+        byte[] part = "Content-Type: text/plain\r\n\r\nhello\r\n".repeat(300)
+                .getBytes(StandardCharsets.US_ASCII);
+        // a body in pieces, as a signed entity is: head, content, tail
+        Body entity = Body.concat(Body.of(part), Body.of(new byte[] {'x', '\r', '\n'}, 2),
+                Body.of(part));
+        byte[] plain = entity.toBytes();
+        SmimeEncryptor encryptor = new SmimeEncryptor();
+        for (ContentCipher cipher : ContentCipher.values()) {
+            for (KeyTransport transport : KeyTransport.values()) {
+                for (int round = 0; round < 2; round++) {
+                    byte[] fromBody;
+                    try (Scratch scratch = new Scratch(dir, "t")) {
+                        fromBody = encryptor.encrypt(entity, CERTS, cipher, transport, scratch)
+                                .toBytes();
+                    }
+                    byte[] fromArray = encryptor.encrypt(plain, CERTS, cipher, transport);
+
+                    for (byte[] output : new byte[][] {fromBody, fromArray}) {
+                        for (int r = 0; r < KEYS.size(); r++) {
+                            assertThat(decrypt(output, r, cipher)).as("%s %s", cipher, transport)
+                                    .isEqualTo(plain);
+                        }
+                    }
+                    assertThat(header(fromBody)).isEqualTo(header(fromArray));
+                }
+            }
+        }
+    }
+
+    @Test
+    void workersSharingTheEncryptorAllProduceReadableOutput() throws Exception {
+        SmimeEncryptor encryptor = new SmimeEncryptor();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int task = 0; task < 40; task++) {
+                byte[] plain = ("Content-Type: text/plain\r\n\r\nmessage " + task + "\r\n")
+                        .getBytes(StandardCharsets.US_ASCII);
+                KeyTransport transport = KeyTransport.values()[task % 2];
+                results.add(pool.submit(() -> {
+                    byte[] out;
+                    try (Scratch scratch = new Scratch(dir, "w")) {
+                        out = encryptor.encrypt(Body.of(plain), CERTS, ContentCipher.AES256_CBC,
+                                transport, scratch).toBytes();
+                    }
+                    return java.util.Arrays.equals(decrypt(out, 0, ContentCipher.AES256_CBC),
+                            plain) && java.util.Arrays.equals(decrypt(out, 1,
+                                    ContentCipher.AES256_CBC), plain);
+                }));
+            }
+            for (Future<Boolean> result : results) {
+                assertThat(result.get()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aRecipientWithoutAnRsaKeyIsRefusedEachTime() throws Exception {
+        KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
+        ec.initialize(256);
+        X509Certificate ecCert = certificate("eve", ec.generateKeyPair(), "SHA256withECDSA");
+        SmimeEncryptor encryptor = new SmimeEncryptor();
+        for (int round = 0; round < 2; round++) {
+            assertThatThrownBy(() -> encryptor.encrypt(new byte[] {'x'}, List.of(CERTS.get(0),
+                    ecCert))).isInstanceOf(PermanentFailure.class)
+                    .hasMessageContaining("only RSA recipients");
+        }
+    }
+
+    private static String header(byte[] output) {
+        String text = new String(output, StandardCharsets.US_ASCII);
+        return text.substring(0, text.indexOf("\r\n\r\n") + 4);
+    }
+
+    private static byte[] decrypt(byte[] output, int recipient, ContentCipher cipher)
+            throws Exception {
+        String text = new String(output, StandardCharsets.US_ASCII);
+        int bodyStart = text.indexOf("\r\n\r\n") + 4;
+        assertThat(text).endsWith("\r\n");
+        for (String line : text.substring(bodyStart).split("\r\n")) {
+            assertThat(line.length()).isLessThanOrEqualTo(76);
+        }
+        byte[] der = Base64.getMimeDecoder().decode(text.substring(bodyStart));
+        RecipientInformationStore infos = cipher.authenticated()
+                ? new CMSAuthEnvelopedData(der).getRecipientInfos()
+                : new CMSEnvelopedData(der).getRecipientInfos();
+        X509Certificate cert = CERTS.get(recipient);
+        RecipientInformation info = infos.get(new KeyTransRecipientId(
+                new X500Name(cert.getIssuerX500Principal().getName()), cert.getSerialNumber()));
+        assertThat(info).isNotNull();
+        return info.getContent(new JceKeyTransEnvelopedRecipient(KEYS.get(recipient))
+                .setProvider(Providers.bc()));
+    }
+}
