@@ -171,8 +171,14 @@ public final class CanonicalEntity {
         if (cte.equals("base64")) {
             // damaged base64 that is still 7-bit text goes on as it came: every reader then
             // decodes it as it would have, and nothing is silently rewritten
-            if (TransferEncoding.isCleanBase64(data, from, to)
-                    || TransferEncoding.isCleanAscii(data, from, to, 998, false)) {
+            int bareLfs = TransferEncoding.cleanBase64BareLfs(data, from, to);
+            if (bareLfs == 0) {
+                // already CRLF throughout: the CRLF pass would copy it unchanged
+                writeHeader(fields, null, true);
+                out.bytes(data, from, to);
+                return;
+            }
+            if (bareLfs > 0 || TransferEncoding.isCleanAscii(data, from, to, 998, false)) {
                 writeBodyCrlf(fields, null, data, from, to);
                 return;
             }

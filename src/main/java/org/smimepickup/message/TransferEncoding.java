@@ -212,21 +212,33 @@ public final class TransferEncoding {
      * or LF. A bare CR is not a line break here: kept, it would reach the output as it stands.
      */
     static boolean isCleanBase64(byte[] data, int from, int to) {
+        return cleanBase64BareLfs(data, from, to) >= 0;
+    }
+
+    /**
+     * -1 when not {@link #isCleanBase64}, else how many LF line breaks lack their CR: with none,
+     * {@link #crlf} would return the bytes unchanged, and the caller can skip that pass.
+     */
+    static int cleanBase64BareLfs(byte[] data, int from, int to) {
         int lineStart = from;
+        int bareLfs = 0;
         for (int i = from; i < to; i++) {
             int kind = CLASS[data[i] & 0xff];
             if ((kind & BASE64) != 0) {
                 continue;
             }
             if ((kind & (CR | LF)) == 0 || (kind == CR && (i + 1 >= to || data[i + 1] != '\n'))) {
-                return false;
+                return -1;
             }
             if (i - lineStart > QP_LINE) {
-                return false;
+                return -1;
+            }
+            if (kind == LF && (i == from || data[i - 1] != '\r')) {
+                bareLfs++;
             }
             lineStart = i + 1;
         }
-        return to - lineStart <= QP_LINE;
+        return to - lineStart <= QP_LINE ? bareLfs : -1;
     }
 
     private static boolean isBase64Char(byte b) {

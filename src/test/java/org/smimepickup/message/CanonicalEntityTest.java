@@ -92,6 +92,23 @@ class CanonicalEntityTest {
     }
 
     @Test
+    void cleanBase64WithLfOrMixedLineBreaksIsKeptWithCrlfBreaks() throws Exception {
+        String head = OUTER + "Content-Type: application/pdf; name=\"r.pdf\"\r\n"
+                + "Content-Transfer-Encoding: base64\r\n\r\n";
+        String[][] cases = {
+            {"QUFB\nQkJD\nRERE\n", "QUFB\r\nQkJD\r\nRERE\r\n"},
+            {"QUFB\r\nQkJD\nRERE\r\n", "QUFB\r\nQkJD\r\nRERE\r\n"},
+            {"\nQUFB\r\nQkJD", "\r\nQUFB\r\nQkJD"},
+            {"QUFB\r\nQkJD", "QUFB\r\nQkJD"},
+        };
+        for (String[] c : cases) {
+            byte[] entity = Mime.canonical(head + c[0]);
+
+            assertThat(ascii(Mime.body(entity))).as(c[0]).isEqualTo(c[1]);
+        }
+    }
+
+    @Test
     void base64WithBareCrLineBreaksIsReencodedWithCrlf() throws Exception {
         String input = OUTER + "Content-Type: application/octet-stream\r\n"
                 + "Content-Transfer-Encoding: base64\r\n\r\nQUFB\rQkJC\r";

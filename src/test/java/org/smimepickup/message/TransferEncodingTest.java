@@ -189,6 +189,17 @@ class TransferEncodingTest {
             outcomes[(base64 ? 2 : 0) + (ascii ? 1 : 0)]++;
             assertThat(TransferEncoding.isCleanBase64(data, from, to)).as(what)
                     .isEqualTo(base64);
+            int bareLfs = TransferEncoding.cleanBase64BareLfs(data, from, to);
+            if (base64) {
+                // none counted exactly when the CRLF pass leaves the bytes as they are
+                byte[] range = java.util.Arrays.copyOfRange(data, from, to);
+                assertThat(bareLfs == 0).as(what)
+                        .isEqualTo(java.util.Arrays.equals(range,
+                                TransferEncoding.crlf(range, 0, range.length)));
+                assertThat(bareLfs).as(what).isEqualTo(countBareLfs(data, from, to));
+            } else {
+                assertThat(bareLfs).as(what).isEqualTo(-1);
+            }
             for (int maxLine : new int[] {76, 78, 998}) {
                 for (boolean needCrlf : new boolean[] {false, true}) {
                     assertThat(TransferEncoding.isCleanAscii(data, from, to, maxLine, needCrlf))
@@ -220,6 +231,14 @@ class TransferEncodingTest {
             assertThat(sink.toByteArray()).isEqualTo(concat(bytes("head"),
                     TransferEncoding.crlf(raw, from, to)));
         }
+    }
+
+    private static int countBareLfs(byte[] data, int from, int to) {
+        int count = 0;
+        for (int i = from; i < to; i++) {
+            count += data[i] == '\n' && (i == from || data[i - 1] != '\r') ? 1 : 0;
+        }
+        return count;
     }
 
     /** isCleanBase64 as first written, one comparison chain per byte. */
