@@ -1,10 +1,13 @@
 package org.smimepickup.smime;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.security.AlgorithmParameters;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
-import java.io.BufferedOutputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +15,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+import javax.crypto.spec.IvParameterSpec;
 import org.apache.commons.io.output.CloseShieldOutputStream;
 import org.bouncycastle.cms.CMSAuthEnvelopedDataGenerator;
 import org.bouncycastle.cms.CMSAuthEnvelopedDataStreamGenerator;
@@ -97,6 +101,7 @@ public final class SmimeEncryptor {
     static final long STREAM_ABOVE = 4L << 20;
 
     /** As {@link Mime#base64}: lines of 76 characters, each ending in CRLF. Thread-safe. */
+    private static final SecureRandom IVS = new SecureRandom();
     private static final Base64.Encoder BASE64 =
             Base64.getMimeEncoder(76, new byte[] {'\r', '\n'});
     private static final byte[] CRLF = {'\r', '\n'};
@@ -127,17 +132,39 @@ public final class SmimeEncryptor {
 
     private static OutputStream open(List<RecipientInfoGenerator> infos, ContentCipher cipher,
             OutputStream out) throws CMSException, IOException {
-        JceCMSContentEncryptorBuilder builder = new JceCMSContentEncryptorBuilder(cipher.oid());
+        OutputEncryptor encryptor = contentEncryptor(cipher);
         if (cipher.authenticated()) {
             CMSAuthEnvelopedDataStreamGenerator generator =
                     new CMSAuthEnvelopedDataStreamGenerator();
             infos.forEach(generator::addRecipientInfoGenerator);
-            return generator.open(out,
-                    (OutputAEADEncryptor) builder.setProvider(Providers.bc()).build());
+            return generator.open(out, (OutputAEADEncryptor) encryptor);
         }
         CMSEnvelopedDataStreamGenerator generator = new CMSEnvelopedDataStreamGenerator();
         infos.forEach(generator::addRecipientInfoGenerator);
-        return generator.open(out, builder.build());
+        return generator.open(out, encryptor);
+    }
+
+    /**
+     * A fresh content key and IV. GCM comes from BouncyCastle (AuthEnvelopedData); CBC from the
+     * JDK, whose AES uses the CPU's AES instructions, with the IV drawn here: left to itself,
+     * BouncyCastle first asks the JDK for an AES parameter generator it does not have, and the
+     * exception that answers costs every message a stack trace.
+     */
+    static OutputEncryptor contentEncryptor(ContentCipher cipher) throws CMSException {
+        JceCMSContentEncryptorBuilder builder = new JceCMSContentEncryptorBuilder(cipher.oid());
+        if (cipher.authenticated()) {
+            return builder.setProvider(Providers.bc()).build();
+        }
+        byte[] iv = new byte[16];
+        IVS.nextBytes(iv);
+        try {
+            AlgorithmParameters parameters = AlgorithmParameters.getInstance("AES");
+            parameters.init(new IvParameterSpec(iv));
+            builder.setAlgorithmParameters(parameters);
+        } catch (GeneralSecurityException e) {
+            // no AES parameters in this JDK: BouncyCastle draws the IV itself, only slower
+        }
+        return builder.build();
     }
 
     private static byte[] envelope(CMSTypedData content, List<X509Certificate> recipients,
@@ -147,11 +174,7 @@ public final class SmimeEncryptor {
             infos.add(recipientInfo(recipient, transport));
         }
         try {
-            // the JDK's AES-CBC uses the CPU's AES instructions; BouncyCastle's does not
-            JceCMSContentEncryptorBuilder builder = new JceCMSContentEncryptorBuilder(
-                    cipher.oid());
-            OutputEncryptor encryptor = (cipher.authenticated() ? builder.setProvider(
-                    Providers.bc()) : builder).build();
+            OutputEncryptor encryptor = contentEncryptor(cipher);
             if (cipher.authenticated()) {
                 CMSAuthEnvelopedDataGenerator generator = new CMSAuthEnvelopedDataGenerator();
                 infos.forEach(generator::addRecipientInfoGenerator);

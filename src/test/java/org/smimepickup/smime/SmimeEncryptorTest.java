@@ -95,6 +95,39 @@ class SmimeEncryptorTest {
     }
 
     @Test
+    void everyMessageGetsItsOwnIvAndContentKey() throws Exception {
+        byte[] plain = "Content-Type: text/plain\r\n\r\nsame text\r\n"
+                .getBytes(StandardCharsets.US_ASCII);
+        SmimeEncryptor encryptor = new SmimeEncryptor();
+        for (ContentCipher cipher : ContentCipher.values()) {
+            java.util.Set<String> ivs = new java.util.HashSet<>();
+            java.util.Set<String> bodies = new java.util.HashSet<>();
+            for (int i = 0; i < 20; i++) {
+                byte[] output = encryptor.encrypt(plain, CERTS, cipher, KeyTransport.PKCS1);
+                byte[] der = Base64.getMimeDecoder().decode(body(output));
+                var algorithm = cipher.authenticated()
+                        ? org.bouncycastle.asn1.cms.AuthEnvelopedData.getInstance(
+                                org.bouncycastle.asn1.cms.ContentInfo.getInstance(der)
+                                        .getContent()).getAuthEncryptedContentInfo()
+                                .getContentEncryptionAlgorithm()
+                        : new CMSEnvelopedData(der).getContentEncryptionAlgorithm();
+                assertThat(algorithm.getAlgorithm()).isEqualTo(cipher.oid());
+                ivs.add(Base64.getEncoder().encodeToString(
+                        algorithm.getParameters().toASN1Primitive().getEncoded()));
+                bodies.add(body(output));
+                assertThat(decrypt(output, 0, cipher)).isEqualTo(plain);
+            }
+            assertThat(ivs).as("%s IVs", cipher).hasSize(20);
+            assertThat(bodies).as("%s ciphertexts", cipher).hasSize(20);
+        }
+    }
+
+    private static String body(byte[] output) {
+        String text = new String(output, StandardCharsets.US_ASCII);
+        return text.substring(text.indexOf("\r\n\r\n") + 4);
+    }
+
+    @Test
     void workersSharingTheEncryptorAllProduceReadableOutput() throws Exception {
         SmimeEncryptor encryptor = new SmimeEncryptor();
         ExecutorService pool = Executors.newFixedThreadPool(4);
