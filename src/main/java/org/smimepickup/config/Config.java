@@ -18,7 +18,7 @@ import org.smimepickup.deliver.SmtpTls;
 import org.smimepickup.smime.ContentCipher;
 import org.smimepickup.smime.DigestAlgorithm;
 import org.smimepickup.smime.KeyTransport;
-import org.smimepickup.smime.SigningEngine;
+import org.smimepickup.smime.CryptoEngine;
 
 /**
  * The effective configuration: {@code key = value} lines, {@code #} comments, every key with a
@@ -37,7 +37,7 @@ public final class Config {
     private Policies policies;
     private ContentCipher cipher;
     private DigestAlgorithm digest;
-    private SigningEngine signingEngine;
+    private CryptoEngine cryptoEngine;
     private Set<PosixFilePermission> keysAllowedMode;
     private Set<PosixFilePermission> outputMode;
     private SmtpSettings smtp;
@@ -67,7 +67,7 @@ public final class Config {
         d.put("cipher", "aes256-cbc");
         d.put("key.transport", "pkcs1");
         d.put("digest", "sha256");
-        d.put("signing.engine", "auto");
+        d.put("crypto.engine", "auto");
         d.put("signature", "detached");
         d.put("control.header", "false");
         d.put("workers", "0");
@@ -147,7 +147,7 @@ public final class Config {
         missingCert = parseMissingCert();
         cipher = parseCipher();
         digest = parseDigest();
-        signingEngine = parseSigningEngine();
+        cryptoEngine = parseCryptoEngine();
         policies = Policies.build(values, defaultSettings());
         keysAllowedMode = octal("keys.allowed.mode");
         outputMode = octal("output.mode");
@@ -342,19 +342,19 @@ public final class Config {
     }
 
     /** Who signs; {@code openssl} without a usable libcrypto is refused here, at start-up. */
-    public SigningEngine signingEngine() {
-        return signingEngine;
+    public CryptoEngine cryptoEngine() {
+        return cryptoEngine;
     }
 
-    private SigningEngine parseSigningEngine() throws ConfigException {
-        SigningEngine engine;
+    private CryptoEngine parseCryptoEngine() throws ConfigException {
+        CryptoEngine engine;
         try {
-            engine = SigningEngine.parse(text("signing.engine"));
+            engine = CryptoEngine.parse(text("crypto.engine"));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("signing.engine: " + e.getMessage());
+            throw new ConfigException("crypto.engine: " + e.getMessage());
         }
-        if (engine == SigningEngine.OPENSSL && engine.problem() != null) {
-            throw new ConfigException("signing.engine = openssl: " + engine.problem()
+        if (engine == CryptoEngine.OPENSSL && engine.problem() != null) {
+            throw new ConfigException("crypto.engine = openssl: " + engine.problem()
                     + " (install it, or use auto or jdk)");
         }
         return engine;

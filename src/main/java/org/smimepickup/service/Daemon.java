@@ -154,9 +154,9 @@ public final class Daemon {
                 StandardWatchEventKinds.ENTRY_MODIFY);
         Scheduler scheduler = DaemonJobs.start(this);
         rescan();
-        Logger.info("smime-pickup running: spool {} mode {} workers {} pickup {} signing by {}",
+        Logger.info("smime-pickup running: spool {} mode {} workers {} pickup {} keys by {}",
                 config.spoolDir(), config.mode(), config.workers(), config.pickupDir(),
-                config.signingEngine().describe());
+                config.cryptoEngine().describe());
         notifier.ready(statusLine());
 
         try {

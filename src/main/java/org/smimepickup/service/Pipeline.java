@@ -35,6 +35,7 @@ import org.smimepickup.message.EnvelopeReader;
 import org.smimepickup.message.InputMessage;
 import org.smimepickup.message.OuterHeader;
 import org.smimepickup.message.Scratch;
+import org.smimepickup.smime.ContentCipher;
 import org.smimepickup.smime.SmimeEncryptor;
 import org.smimepickup.smime.SmimeSigner;
 import org.smimepickup.spool.Claim;
@@ -70,8 +71,8 @@ public final class Pipeline implements AutoCloseable {
         this.spool = new Spool(config.spoolDir());
         this.keys = keys;
         this.certs = certs;
-        this.signer = new SmimeSigner(config.signingEngine());
-        this.encryptor = new SmimeEncryptor();
+        this.signer = new SmimeSigner(config.cryptoEngine());
+        this.encryptor = new SmimeEncryptor(ContentCipher.AES256_CBC, config.cryptoEngine());
         this.delivery = delivery;
     }
 

@@ -5,7 +5,8 @@ import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 
 /**
- * The few OpenSSL 3 {@code libcrypto} calls behind {@link OpensslKey}. Bound by JNA's direct
+ * The few OpenSSL 3 {@code libcrypto} calls behind {@link OpensslKey} and
+ * {@link OpensslKeyWrapper}. Bound by JNA's direct
  * mapping (no proxy, no per-call reflection). If the library cannot be bound, nothing here is
  * ever called: {@link #problem()} says why and the JDK signs instead.
  */
@@ -75,6 +76,20 @@ final class LibCrypto {
 
     static native int EVP_DigestSign(Pointer context, byte[] signature, long[] signatureLength,
             byte[] data, long dataLength);
+
+    /** Reads a DER SubjectPublicKeyInfo at {@code *in}; null on error. */
+    static native Pointer d2i_PUBKEY(Pointer out, Pointer in, long length);
+
+    static native Pointer EVP_PKEY_CTX_new(Pointer key, Pointer engine);
+
+    static native void EVP_PKEY_CTX_free(Pointer context);
+
+    static native int EVP_PKEY_encrypt_init(Pointer context);
+
+    static native int EVP_PKEY_CTX_set_rsa_padding(Pointer context, int padding);
+
+    static native int EVP_PKEY_encrypt(Pointer context, byte[] out, long[] outLength,
+            byte[] in, long inLength);
 
     static native long ERR_get_error();
 

@@ -34,6 +34,7 @@ import org.smimepickup.failure.PermanentFailure;
 import org.smimepickup.message.Body;
 import org.smimepickup.message.ByteSink;
 import org.smimepickup.message.Scratch;
+import org.tinylog.Logger;
 
 /**
  * Encrypts a MIME entity once for all its recipients: one EnvelopedData with a key-transport
@@ -42,13 +43,20 @@ import org.smimepickup.message.Scratch;
  */
 public final class SmimeEncryptor {
     private final ContentCipher cipher;
+    private final boolean openssl;
 
     public SmimeEncryptor() {
-        this(ContentCipher.AES256_CBC);
+        this(ContentCipher.AES256_CBC, CryptoEngine.AUTO);
     }
 
     public SmimeEncryptor(ContentCipher cipher) {
+        this(cipher, CryptoEngine.AUTO);
+    }
+
+    /** {@code engine} decides who wraps content keys with PKCS#1 v1.5 (OAEP: always Java). */
+    public SmimeEncryptor(ContentCipher cipher, CryptoEngine engine) {
         this.cipher = cipher;
+        this.openssl = engine.usesOpenssl();
     }
 
     /** With the cipher given at construction and PKCS#1 v1.5 key transport. */
@@ -60,7 +68,8 @@ public final class SmimeEncryptor {
     /** The complete application/pkcs7-mime entity, header fields first, CRLF throughout. */
     public byte[] encrypt(byte[] entity, List<X509Certificate> recipients, ContentCipher cipher,
             KeyTransport transport) throws PermanentFailure {
-        byte[] der = envelope(new CMSProcessableByteArray(entity), recipients, cipher, transport);
+        byte[] der = envelope(new CMSProcessableByteArray(entity), recipients, cipher, transport,
+                openssl);
         ByteSink out = new ByteSink(der.length * 4 / 3 + 512);
         writeHeader(out, cipher);
         Mime.base64(der, out);
@@ -78,7 +87,8 @@ public final class SmimeEncryptor {
             if (entity.length() <= STREAM_ABOVE) {
                 // the entity streams into the cipher and the base64 is not copied again: a
                 // large message was copied twice here before it was encrypted and once after
-                byte[] der = envelope(new BodyContent(entity), recipients, cipher, transport);
+                byte[] der = envelope(new BodyContent(entity), recipients, cipher, transport,
+                        openssl);
                 ByteSink header = new ByteSink(256);
                 writeHeader(header, cipher);
                 return Body.concat(header.toBody(), Body.of(BASE64.encode(der)), Body.of(CRLF));
@@ -89,7 +99,7 @@ public final class SmimeEncryptor {
                 ByteSink header = new ByteSink(256);
                 writeHeader(header, cipher);
                 header.writeTo(out);
-                stream(entity, recipients, cipher, transport, out);
+                stream(entity, recipients, cipher, transport, openssl, out);
             }
             return Body.of(file);
         } catch (IOException | CMSException e) {
@@ -115,11 +125,11 @@ public final class SmimeEncryptor {
     }
 
     private static void stream(Body entity, List<X509Certificate> recipients,
-            ContentCipher cipher, KeyTransport transport, OutputStream out)
+            ContentCipher cipher, KeyTransport transport, boolean openssl, OutputStream out)
             throws PermanentFailure, IOException, CMSException {
         List<RecipientInfoGenerator> infos = new ArrayList<>();
         for (X509Certificate recipient : recipients) {
-            infos.add(recipientInfo(recipient, transport));
+            infos.add(recipientInfo(recipient, transport, openssl));
         }
         OutputStream base64 = Base64.getMimeEncoder(76, new byte[] {'\r', '\n'})
                 .wrap(CloseShieldOutputStream.wrap(out));
@@ -168,10 +178,11 @@ public final class SmimeEncryptor {
     }
 
     private static byte[] envelope(CMSTypedData content, List<X509Certificate> recipients,
-            ContentCipher cipher, KeyTransport transport) throws PermanentFailure {
+            ContentCipher cipher, KeyTransport transport, boolean openssl)
+            throws PermanentFailure {
         List<RecipientInfoGenerator> infos = new ArrayList<>();
         for (X509Certificate recipient : recipients) {
-            infos.add(recipientInfo(recipient, transport));
+            infos.add(recipientInfo(recipient, transport, openssl));
         }
         try {
             OutputEncryptor encryptor = contentEncryptor(cipher);
@@ -189,41 +200,51 @@ public final class SmimeEncryptor {
     }
 
     /**
-     * Generators by certificate, one slot per key transport. Reading issuer and serial number
-     * out of the certificate and setting up the key wrapper was redone for every message; the
-     * generators keep no state between messages (each key wrap makes its own Cipher), so the
-     * workers share them. Weak keys: certificates no longer in use leave the cache. Guarded by
-     * its own lock, which also publishes the generators safely.
+     * Generators by certificate, one slot per key transport and engine. Reading issuer and
+     * serial number out of the certificate and setting up the key wrapper was redone for every
+     * message; the generators keep no state between messages (each key wrap makes its own Cipher
+     * or OpenSSL context), so the workers share them. Weak keys: certificates no longer in use
+     * leave the cache (and free their OpenSSL copy). Guarded by its own lock, which also
+     * publishes the generators safely.
      */
     private static final Map<X509Certificate, RecipientInfoGenerator[]> RECIPIENT_INFOS =
             new WeakHashMap<>();
 
     private static RecipientInfoGenerator recipientInfo(X509Certificate recipient,
-            KeyTransport transport) throws PermanentFailure {
-        int slot = transport.ordinal();
+            KeyTransport transport, boolean openssl) throws PermanentFailure {
+        int slot = transport.ordinal() * 2 + (openssl ? 1 : 0);
         synchronized (RECIPIENT_INFOS) {
             RecipientInfoGenerator[] known = RECIPIENT_INFOS.get(recipient);
             if (known != null && known[slot] != null) {
                 return known[slot];
             }
         }
-        RecipientInfoGenerator made = newRecipientInfo(recipient, transport);
+        RecipientInfoGenerator made = newRecipientInfo(recipient, transport, openssl);
         synchronized (RECIPIENT_INFOS) {
             RECIPIENT_INFOS.computeIfAbsent(recipient,
-                    c -> new RecipientInfoGenerator[KeyTransport.values().length])[slot] = made;
+                    c -> new RecipientInfoGenerator[KeyTransport.values().length * 2])[slot] = made;
         }
         return made;
     }
 
     /** Identified by issuer and serial number, which every reader understands. */
     private static RecipientInfoGenerator newRecipientInfo(X509Certificate recipient,
-            KeyTransport transport) throws PermanentFailure {
+            KeyTransport transport, boolean openssl) throws PermanentFailure {
         if (!recipient.getPublicKey().getAlgorithm().equals("RSA")) {
             throw new PermanentFailure("certificate " + recipient.getSubjectX500Principal()
                     + " has a " + recipient.getPublicKey().getAlgorithm()
                     + " key; only RSA recipients are supported");
         }
         try {
+            if (openssl && transport == KeyTransport.PKCS1) {
+                try {
+                    return new JceKeyTransRecipientInfoGenerator(recipient,
+                            OpensslKeyWrapper.load(recipient));
+                } catch (GeneralSecurityException e) {
+                    Logger.warn("certificate {}: OpenSSL cannot use its key ({}); the JDK wraps"
+                            + " for it", recipient.getSubjectX500Principal(), e.getMessage());
+                }
+            }
             JceKeyTransRecipientInfoGenerator info = transport == KeyTransport.OAEP
                     ? new JceKeyTransRecipientInfoGenerator(recipient,
                             new JceAsymmetricKeyWrapper(KeyTransport.OAEP_SHA256,

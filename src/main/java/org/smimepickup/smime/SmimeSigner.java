@@ -62,17 +62,17 @@ public final class SmimeSigner {
     private static final Map<String, AlgorithmIdentifier> ALGORITHMS = new ConcurrentHashMap<>();
 
     private final DigestAlgorithm digest;
-    private final SigningEngine engine;
+    private final CryptoEngine engine;
 
     public SmimeSigner() {
-        this(DigestAlgorithm.SHA256, SigningEngine.AUTO);
+        this(DigestAlgorithm.SHA256, CryptoEngine.AUTO);
     }
 
-    public SmimeSigner(SigningEngine engine) {
+    public SmimeSigner(CryptoEngine engine) {
         this(DigestAlgorithm.SHA256, engine);
     }
 
-    public SmimeSigner(DigestAlgorithm digest, SigningEngine engine) {
+    public SmimeSigner(DigestAlgorithm digest, CryptoEngine engine) {
         this.digest = digest;
         this.engine = engine;
     }

@@ -19,7 +19,7 @@ import org.smimepickup.message.CanonicalEntity;
 import org.smimepickup.message.InputMessage;
 import org.smimepickup.message.OuterHeader;
 import org.smimepickup.smime.DigestAlgorithm;
-import org.smimepickup.smime.SigningEngine;
+import org.smimepickup.smime.CryptoEngine;
 import org.smimepickup.smime.SmimeSigner;
 
 /**
@@ -113,7 +113,7 @@ class IndependentVerificationTest {
         Published key = publish("s2026", "example.com", KeyFormat.PKCS1);
 
         InputMessage input = InputMessage.parse(MESSAGE.getBytes(StandardCharsets.UTF_8));
-        byte[] entity = new SmimeSigner(DigestAlgorithm.SHA256, SigningEngine.AUTO).sign(
+        byte[] entity = new SmimeSigner(DigestAlgorithm.SHA256, CryptoEngine.AUTO).sign(
                 CanonicalEntity.of(input),
                 new SigningIdentity(billing.address(), billing.keys().getPrivate(),
                         billing.certificate(), List.of(billing.certificate())));

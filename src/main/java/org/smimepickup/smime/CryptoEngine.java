@@ -3,10 +3,11 @@ package org.smimepickup.smime;
 import java.util.Locale;
 
 /**
- * Who performs the private-key operation of a signature ({@code signing.engine}). The rest of
- * S/MIME (hashing, CMS encoding, encryption) is the same Java code whichever is chosen.
+ * Who performs the public-key operations ({@code crypto.engine}): the private-key operation of
+ * each signature and the PKCS#1 v1.5 wrap of each content key. The rest of S/MIME (hashing, CMS
+ * encoding, content encryption, RSA-OAEP) is the same Java code whichever is chosen.
  */
-public enum SigningEngine {
+public enum CryptoEngine {
     /** OpenSSL when libcrypto 3 loads and passes its check, the JDK otherwise. */
     AUTO,
     /** OpenSSL, and the daemon refuses to start without it. */
@@ -14,9 +15,9 @@ public enum SigningEngine {
     /** The JDK only: no native code touches the key. */
     JDK;
 
-    public static SigningEngine parse(String text) {
+    public static CryptoEngine parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
-        for (SigningEngine engine : values()) {
+        for (CryptoEngine engine : values()) {
             if (engine.name().toLowerCase(Locale.ROOT).equals(t)) {
                 return engine;
             }
@@ -30,15 +31,15 @@ public enum SigningEngine {
         return this == JDK ? null : LibCrypto.problem();
     }
 
-    /** Whether signatures go through OpenSSL (keys it cannot take still use the JDK). */
+    /** Whether key operations go through OpenSSL (keys it cannot take still use the JDK). */
     boolean usesOpenssl() {
         return this != JDK && LibCrypto.problem() == null;
     }
 
-    /** For the start-up log line: what signs, and why not OpenSSL when it is not. */
+    /** For the start-up log line: what does the key operations, and why not OpenSSL. */
     public String describe() {
         if (this == JDK) {
-            return "the JDK (signing.engine = jdk)";
+            return "the JDK (crypto.engine = jdk)";
         }
         String problem = LibCrypto.problem();
         return problem == null ? LibCrypto.version() + " (libcrypto)"

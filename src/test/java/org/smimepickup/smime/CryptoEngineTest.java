@@ -34,7 +34,7 @@ import org.smimepickup.testing.OpensslCms;
  * The OpenSSL signing engine against the JDK and against {@code openssl cms}: same signatures,
  * verifiable output, safe on several threads, and the JDK wherever OpenSSL cannot be used.
  */
-class SigningEngineTest {
+class CryptoEngineTest {
     private static final byte[] ENTITY = ("Content-Type: text/plain; charset=us-ascii\r\n\r\n"
             + "Quarterly figures attached.\r\n").getBytes(StandardCharsets.US_ASCII);
 
@@ -88,6 +88,50 @@ class SigningEngineTest {
     }
 
     @Test
+    void opensslWrapsContentKeysTheJdkUnwrapsAndNeverTheSameBytesTwice() throws Exception {
+        requireLibcrypto();
+        OpensslKeyWrapper wrapper = OpensslKeyWrapper.load(author.certificate());
+        javax.crypto.Cipher unwrap = javax.crypto.Cipher.getInstance("RSA/ECB/PKCS1Padding");
+        unwrap.init(javax.crypto.Cipher.DECRYPT_MODE, author.keys().getPrivate());
+        byte[] contentKey = new byte[32];
+        new java.security.SecureRandom().nextBytes(contentKey);
+
+        byte[] first = wrapper.generateWrappedKey(new org.bouncycastle.operator.GenericKey(
+                new javax.crypto.spec.SecretKeySpec(contentKey, "AES")));
+        byte[] second = wrapper.generateWrappedKey(new org.bouncycastle.operator.GenericKey(
+                null, contentKey.clone()));
+
+        assertThat(first).hasSize(256).isNotEqualTo(second);
+        assertThat(unwrap.doFinal(first)).isEqualTo(contentKey);
+        assertThat(unwrap.doFinal(second)).isEqualTo(contentKey);
+        assertThat(wrapper.getAlgorithmIdentifier().getAlgorithm())
+                .isEqualTo(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption);
+    }
+
+    @ParameterizedTest
+    @EnumSource(CryptoEngine.class)
+    void everyEngineEncryptsWhatOpensslCmsDecrypts(CryptoEngine engine) throws Exception {
+        ExternalTool.require("openssl", "apt-get install openssl");
+        Path key = dir.resolve("reader.key");
+        Path cert = dir.resolve("reader.crt");
+        DemoPki.writePem(key, true, author.keys().getPrivate());
+        DemoPki.writePem(cert, false, author.certificate());
+        SmimeEncryptor encryptor = new SmimeEncryptor(ContentCipher.AES256_CBC, engine);
+
+        for (KeyTransport transport : KeyTransport.values()) {
+            byte[] encrypted = encryptor.encrypt(ENTITY, List.of(author.certificate()),
+                    ContentCipher.AES256_CBC, transport);
+            Path file = write("encrypted-" + engine + "-" + transport + ".eml", encrypted);
+            ExternalTool.Result plain = ExternalTool.run(List.of("openssl", "cms", "-decrypt",
+                    "-binary", "-in", file.toString(), "-recip", cert.toString(), "-inkey",
+                    key.toString()));
+            assertThat(plain.ok()).as("%s %s: %s", engine, transport, plain.lastWords())
+                    .isTrue();
+            assertThat(plain.stdout()).isEqualTo(ENTITY);
+        }
+    }
+
+    @Test
     void aKeyThatDoesNotMatchItsCertificateIsRefused() throws Exception {
         requireLibcrypto();
         DemoPki.Issued other = ca.issue("other@sender.example", 30);
@@ -99,8 +143,8 @@ class SigningEngineTest {
     }
 
     @ParameterizedTest
-    @EnumSource(SigningEngine.class)
-    void everyEngineSignsWhatOpensslCmsVerifiesAndATamperedCopyFails(SigningEngine engine)
+    @EnumSource(CryptoEngine.class)
+    void everyEngineSignsWhatOpensslCmsVerifiesAndATamperedCopyFails(CryptoEngine engine)
             throws Exception {
         ExternalTool.require("openssl", "apt-get install openssl");
         SigningIdentity identity = new SigningIdentity("author@sender.example",
@@ -157,14 +201,14 @@ class SigningEngineTest {
 
     @Test
     void engineNamesAndTheirMistakes() throws IOException {
-        assertThat(SigningEngine.parse(" OpenSSL ")).isEqualTo(SigningEngine.OPENSSL);
-        assertThat(SigningEngine.JDK.problem()).isNull();
-        assertThat(SigningEngine.JDK.describe()).contains("JDK");
+        assertThat(CryptoEngine.parse(" OpenSSL ")).isEqualTo(CryptoEngine.OPENSSL);
+        assertThat(CryptoEngine.JDK.problem()).isNull();
+        assertThat(CryptoEngine.JDK.describe()).contains("JDK");
 
-        Path file = write("bad.conf", "signing.engine = fast\n".getBytes(
+        Path file = write("bad.conf", "crypto.engine = fast\n".getBytes(
                 StandardCharsets.US_ASCII));
         assertThatThrownBy(() -> Config.load(file)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("signing.engine")
+                .hasMessageContaining("crypto.engine")
                 .hasMessageContaining("auto, openssl or jdk");
     }
 
@@ -172,8 +216,8 @@ class SigningEngineTest {
     void autoSaysWhichLibraryItUses() {
         requireLibcrypto();
 
-        assertThat(SigningEngine.AUTO.describe()).startsWith("OpenSSL 3");
-        assertThat(SigningEngine.AUTO.usesOpenssl()).isTrue();
+        assertThat(CryptoEngine.AUTO.describe()).startsWith("OpenSSL 3");
+        assertThat(CryptoEngine.AUTO.usesOpenssl()).isTrue();
     }
 
     private Path write(String name, byte[] bytes) throws IOException {
