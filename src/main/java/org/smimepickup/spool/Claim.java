@@ -75,7 +75,7 @@ public final class Claim implements AutoCloseable {
     @Override
     public void close() {
         if (fd >= 0) {
-            LibC.INSTANCE.close(fd);
+            LibC.close(fd);
         }
     }
 }

@@ -206,7 +206,7 @@ public final class Spool {
             claimed = !isFcntlLocked(fd) && moveNoReplace(source, target);
         } finally {
             if (!claimed) {
-                LibC.INSTANCE.close(fd);
+                LibC.close(fd);
             }
         }
         return claimed ? new Claim(target, fd, attributes) : null;
@@ -229,7 +229,7 @@ public final class Spool {
                 recovered++;
             } finally {
                 if (fd >= 0) {
-                    LibC.INSTANCE.close(fd);
+                    LibC.close(fd);
                 }
             }
         }
@@ -240,16 +240,16 @@ public final class Spool {
     private static int lockedOpen(Path file) {
         int fd;
         try {
-            fd = LibC.INSTANCE.open(file.toString(),
+            fd = LibC.open(file.toString(),
                     LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_NONBLOCK | LibC.O_CLOEXEC);
         } catch (LastErrorException e) {
             return -1;
         }
         try {
-            LibC.INSTANCE.flock(fd, LibC.LOCK_EX | LibC.LOCK_NB);
+            LibC.flock(fd, LibC.LOCK_EX | LibC.LOCK_NB);
             return fd;
         } catch (LastErrorException e) {
-            LibC.INSTANCE.close(fd);
+            LibC.close(fd);
             return -1;
         }
     }
@@ -275,7 +275,7 @@ public final class Spool {
      */
     public static boolean moveNoReplace(Path source, Path target) throws IOException {
         try {
-            LibC.INSTANCE.renameat2(LibC.AT_FDCWD, source.toString(), LibC.AT_FDCWD,
+            LibC.renameat2(LibC.AT_FDCWD, source.toString(), LibC.AT_FDCWD,
                     target.toString(), LibC.RENAME_NOREPLACE);
             return true;
         } catch (LastErrorException e) {
