@@ -59,7 +59,11 @@ final class OpensslKeyWrapper extends AsymmetricKeyWrapper {
             throw new GeneralSecurityException("OpenSSL cannot read the public key: "
                     + LibCrypto.lastError());
         }
-        return new OpensslKeyWrapper(info, handle, recipient);
+        OpensslKeyWrapper wrapper = new OpensslKeyWrapper(info, handle, recipient);
+        // one wrap before the workers share the key: OpenSSL sets up its per-key caches on
+        // first use, and this way that happens on one thread
+        wrapper.wrap(new byte[32]);
+        return wrapper;
     }
 
     @Override
