@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,10 +38,25 @@ public final class CertificateStore {
     private final java.util.concurrent.ConcurrentHashMap<String, Check> checks =
             new java.util.concurrent.ConcurrentHashMap<>();
 
+    /**
+     * A certificate overwritten in place leaves the folder's time alone, so the folder is also
+     * listed again this often; files whose own time is unchanged are not parsed again.
+     */
+    static final Duration RELIST = Duration.ofSeconds(10);
+
+    private final long relistNanos;
+    private long listedAt;
+
     public CertificateStore(Path dir, TrustAnchors trust) {
+        this(dir, trust, RELIST);
+    }
+
+    CertificateStore(Path dir, TrustAnchors trust, Duration relist) {
         this.dir = dir;
         this.trust = trust;
         this.stamp = new FolderStamp(dir);
+        this.relistNanos = relist.toNanos();
+        this.listedAt = System.nanoTime() - relistNanos;
     }
 
     public Path dir() {
@@ -122,8 +138,10 @@ public final class CertificateStore {
         FolderStamp.Change change = stamp.look();
         if (change == FolderStamp.Change.GONE) {
             byAddress = Map.of();
+            return;
         }
-        if (change != FolderStamp.Change.CHANGED) {
+        boolean stale = System.nanoTime() - listedAt >= relistNanos;
+        if (change != FolderStamp.Change.CHANGED && !stale) {
             return;
         }
         Map<String, List<Entry>> index = new HashMap<>();
@@ -143,6 +161,7 @@ public final class CertificateStore {
         parsed.putAll(seen);
         byAddress = index;
         stamp.listed();
+        listedAt = System.nanoTime();
     }
 
     /** The parsed file, reused when unchanged; null for a file that is not a certificate. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -157,6 +158,24 @@ class CertificateStoreTest {
 
         assertThat(keys.find("Alerts@SENDER.example").certificate())
                 .isEqualTo(issued.certificate());
+    }
+
+    @Test
+    void aCertificateOverwrittenInPlaceIsUsedAtTheNextListing() throws Exception {
+        DemoPki.Issued first = ca.issue("ana@rcpt.example", 30);
+        DemoPki.Issued second = ca.issue("ana@rcpt.example", 30);
+        writeSelfIssued("ana@rcpt.example.crt", first.certificate());
+        CertificateStore store = new CertificateStore(dir, TrustAnchors.NONE, Duration.ZERO);
+        assertThat(store.find("ana@rcpt.example")).isEqualTo(first.certificate());
+
+        // in place, and the folder's time put back: only the periodic listing can notice
+        FileTime folderTime = Files.getLastModifiedTime(dir);
+        writeSelfIssued("ana@rcpt.example.crt", second.certificate());
+        Files.setLastModifiedTime(dir.resolve("ana@rcpt.example.crt"),
+                FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+        Files.setLastModifiedTime(dir, folderTime);
+
+        assertThat(store.find("ana@rcpt.example")).isEqualTo(second.certificate());
     }
 
     private CertificateStore store() {
