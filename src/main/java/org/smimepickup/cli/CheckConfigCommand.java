@@ -45,6 +45,7 @@ final class CheckConfigCommand {
                     + report.errors().size() + " error(s)");
             return Main.CONFIG;
         }
+        out.println("key operations by " + config.cryptoEngine().describe());
         out.println("configuration " + config.file() + " is usable");
         return Main.OK;
     }

@@ -15,6 +15,7 @@ import org.smimepickup.certs.SigningKeys;
 import org.smimepickup.config.Config;
 import org.smimepickup.config.ConfigException;
 import org.smimepickup.failure.PermanentFailure;
+import org.smimepickup.smime.CryptoEngine;
 import org.smimepickup.spool.Spool;
 
 /**
@@ -64,6 +65,16 @@ public final class Preflight {
     public static Report check(Daemon daemon) {
         Report report = new Report(new ArrayList<>(), new ArrayList<>());
         Config config = daemon.config();
+
+        String nativeCalls = Spool.nativeProblem();
+        if (nativeCalls != null) {
+            report.errors().add("spool.dir: " + nativeCalls);
+        }
+        if (config.cryptoEngine() == CryptoEngine.AUTO
+                && config.cryptoEngine().problem() != null) {
+            report.warnings().add("crypto.engine = auto: " + config.cryptoEngine().problem()
+                    + "; the JDK does the key operations, about a third slower");
+        }
 
         spoolFolders(daemon.spool(), report);
 

@@ -21,27 +21,28 @@ final class LibCrypto {
     }
 
     private static String bind() {
-        NativeLibrary library;
         try {
-            // the versioned name first: the bare libcrypto.so exists only with libssl-dev
-            library = NativeLibrary.getInstance("libcrypto.so.3");
-        } catch (UnsatisfiedLinkError versioned) {
+            NativeLibrary library;
             try {
+                // the versioned name first: the bare libcrypto.so exists only with libssl-dev
+                library = NativeLibrary.getInstance("libcrypto.so.3");
+            } catch (UnsatisfiedLinkError versioned) {
                 library = NativeLibrary.getInstance("crypto");
-            } catch (UnsatisfiedLinkError bare) {
-                return "libcrypto.so.3 not found (Debian package libssl3)";
             }
-        }
-        try {
             Native.register(LibCrypto.class, library);
-        } catch (UnsatisfiedLinkError | IllegalArgumentException e) {
-            return "libcrypto lacks a call we need: " + e.getMessage();
+            long version = OpenSSL_version_num();
+            if (version < VERSION_3) {
+                return String.format("libcrypto is OpenSSL %x, 3.0 or later is needed",
+                        version);
+            }
+            return null;
+        } catch (UnsatisfiedLinkError e) {
+            return "libcrypto.so.3 not found or incomplete (Debian package libssl3): "
+                    + e.getMessage();
+        } catch (LinkageError | RuntimeException e) {
+            // JNA's own native part did not load (a temp folder mounted noexec, say)
+            return "JNA cannot load native code: " + e;
         }
-        long version = OpenSSL_version_num();
-        if (version < VERSION_3) {
-            return String.format("libcrypto is OpenSSL %x, 3.0 or later is needed", version);
-        }
-        return null;
     }
 
     /** Null when the calls below are bound and usable. */

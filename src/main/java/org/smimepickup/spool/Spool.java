@@ -26,6 +26,23 @@ import org.tinylog.Logger;
  * already taken gets a suffix. Thread-safe; safe against a second daemon on the same spool.
  */
 public final class Spool {
+    /**
+     * Null when the libc calls the spool needs (flock, renameat2) can be made; otherwise why not,
+     * for the start-up checks: without them no file can be claimed safely.
+     */
+    public static String nativeProblem() {
+        try {
+            LibC.close(-1);
+            return null;
+        } catch (LastErrorException expected) {
+            // EBADF: the call went through
+            return null;
+        } catch (LinkageError e) {
+            return "JNA cannot load its native code (" + e.getMessage() + "); it needs a temp"
+                    + " folder it may execute from (JNA's jna.tmpdir, default ~/.cache/JNA)";
+        }
+    }
+
     private final Path inbox;
     private final Path work;
     private final Path done;

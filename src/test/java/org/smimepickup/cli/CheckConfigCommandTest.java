@@ -38,6 +38,8 @@ class CheckConfigCommandTest {
 
         assertThat(output()).contains("# effective configuration of " + fixture.config)
                 .contains("mode = sign+encrypt").contains("shutdown.grace.seconds = 30")
+                .contains("crypto.engine = auto")
+                .containsPattern("key operations by (OpenSSL 3|the JDK)")
                 .contains("is usable");
         assertThat(errors()).isEmpty();
     }
