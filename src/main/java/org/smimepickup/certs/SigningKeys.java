@@ -145,21 +145,36 @@ public final class SigningKeys {
 
     static boolean matches(PrivateKey key, X509Certificate certificate)
             throws PermanentFailure {
-        String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+        String kind = key.getAlgorithm();
+        String certified = certificate.getPublicKey().getAlgorithm();
+        if (!List.of("RSA", "EC").contains(kind) || !List.of("RSA", "EC").contains(certified)) {
+            // an RSASSA-PSS key, say: the JDK would sign, and no reader could verify
+            throw new PermanentFailure("the signing key for " + certificate
+                    .getSubjectX500Principal() + " is " + kind + " with a " + certified
+                    + " certificate; S/MIME is signed here with plain RSA (rsaEncryption, e.g."
+                    + " openssl req -newkey rsa:2048) or EC keys");
+        }
+        String algorithm = kind.equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
         byte[] probe = "smime-pickup key check".getBytes(
                 java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] signature;
         try {
             Signature signer = Signature.getInstance(algorithm);
             signer.initSign(key);
             signer.update(probe);
-            byte[] signature = signer.sign();
+            signature = signer.sign();
+        } catch (GeneralSecurityException e) {
+            throw new PermanentFailure("cannot use the key for " + certificate
+                    .getSubjectX500Principal() + ": " + e.getMessage());
+        }
+        try {
             Signature verifier = Signature.getInstance(algorithm);
             verifier.initVerify(certificate.getPublicKey());
             verifier.update(probe);
             return verifier.verify(signature);
         } catch (GeneralSecurityException e) {
-            throw new PermanentFailure("cannot use the key for " + certificate
-                    .getSubjectX500Principal() + ": " + e.getMessage());
+            // another size or kind of key than the certificate's: not its key
+            return false;
         }
     }
 

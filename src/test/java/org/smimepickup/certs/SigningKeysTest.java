@@ -138,4 +138,33 @@ class SigningKeysTest {
         String output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor()).as("openssl %s: %s", command, output).isZero();
     }
+
+    @Test
+    void anRsaPssKeyIsRefusedBecauseNoReaderCouldVerifyItsSignatures() throws Exception {
+        java.security.KeyPairGenerator generator =
+                java.security.KeyPairGenerator.getInstance("RSASSA-PSS");
+        generator.initialize(2048);
+        java.security.PrivateKey pss = generator.generateKeyPair().getPrivate();
+        DemoPki.Issued issued = ca.issue("alerts@sender.example", 30);
+
+        assertThatThrownBy(() -> SigningKeys.matches(pss, issued.certificate()))
+                .isInstanceOf(org.smimepickup.failure.PermanentFailure.class)
+                .hasMessageContaining("RSASSA-PSS").hasMessageContaining("rsaEncryption");
+    }
+
+    @Test
+    void aKeyOfAnotherSizeOrKindThanItsCertificateSimplyDoesNotMatch() throws Exception {
+        DemoPki.Issued issued = ca.issue("alerts@sender.example", 30);
+        java.security.KeyPairGenerator rsa = java.security.KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(3072);
+        java.security.KeyPairGenerator ec = java.security.KeyPairGenerator.getInstance("EC");
+        ec.initialize(256);
+
+        assertThat(SigningKeys.matches(rsa.generateKeyPair().getPrivate(),
+                issued.certificate())).isFalse();
+        assertThat(SigningKeys.matches(ec.generateKeyPair().getPrivate(),
+                issued.certificate())).isFalse();
+        assertThat(SigningKeys.matches(issued.keys().getPrivate(), issued.certificate()))
+                .isTrue();
+    }
 }
