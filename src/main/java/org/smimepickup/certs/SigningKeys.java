@@ -23,6 +23,10 @@ import org.smimepickup.message.Addresses;
  * and checked on load: safe file mode, the key matches the certificate. Thread-safe.
  */
 public final class SigningKeys {
+    /** How long key files that fail to load right after a change are given to settle. */
+    private static final long SETTLE_MILLIS = 2_000;
+    private static final int SETTLE_ATTEMPTS = 8;
+
     private final Path dir;
     private final Set<PosixFilePermission> allowedMode;
     private final TrustAnchors trust;
@@ -84,16 +88,31 @@ public final class SigningKeys {
                     + " keys.dir " + dir);
         }
         Path passFile = passwords.find(address);
-        FileTime keyTime = modified(keyFile);
-        FileTime certTime = passFile == null ? modified(certFile) : newest(certFile, passFile);
-        Loaded loaded = cache.get(keyFile);
-        if (loaded == null || !loaded.keyTime.equals(keyTime)
-                || !loaded.certTime.equals(certTime)) {
-            SigningIdentity identity = store != null
-                    ? KeyStores.pkcs12(address, store, passFile, allowedMode)
-                    : load(address, keyFile, certFile, passFile);
-            loaded = new Loaded(keyTime, certTime, identity);
-            cache.put(keyFile, loaded);
+        Loaded loaded;
+        for (int attempt = 1; ; attempt++) {
+            FileTime keyTime = modified(keyFile);
+            FileTime certTime = passFile == null ? modified(certFile)
+                    : newest(certFile, passFile);
+            loaded = cache.get(keyFile);
+            if (loaded != null && loaded.keyTime.equals(keyTime)
+                    && loaded.certTime.equals(certTime)) {
+                break;
+            }
+            try {
+                SigningIdentity identity = store != null
+                        ? KeyStores.pkcs12(address, store, passFile, allowedMode)
+                        : load(address, keyFile, certFile, passFile);
+                loaded = new Loaded(keyTime, certTime, identity);
+                cache.put(keyFile, loaded);
+                break;
+            } catch (PermanentFailure e) {
+                // a key pair replaced file by file is briefly a new key with the old
+                // certificate: files changed a moment ago get a little time to settle
+                if (attempt >= SETTLE_ATTEMPTS || !changedRecently(keyTime, certTime)) {
+                    throw e;
+                }
+                pause();
+            }
         }
         SigningIdentity identity = loaded.identity();
         List<String> problems = checked(identity, loaded);
@@ -102,6 +121,17 @@ public final class SigningKeys {
                     + Addresses.printable(address) + ": " + String.join("; ", problems));
         }
         return identity;
+    }
+
+    private static boolean changedRecently(FileTime keyTime, FileTime certTime) {
+        long newest = Math.max(keyTime.toMillis(), certTime.toMillis());
+        return System.currentTimeMillis() - newest < SETTLE_MILLIS;
+    }
+
+    /** A short wait; an interrupt (shutdown) ends it early and stays set for the caller. */
+    private static void pause() {
+        long millis = SETTLE_MILLIS / SETTLE_ATTEMPTS;
+        java.util.concurrent.locks.LockSupport.parkNanos(millis * 1_000_000);
     }
 
     /** What {@code certs} shows for the key of {@code address}: usable, or why not. */

@@ -167,4 +167,56 @@ class SigningKeysTest {
         assertThat(SigningKeys.matches(issued.keys().getPrivate(), issued.certificate()))
                 .isTrue();
     }
+
+    @Test
+    void aKeyPairReplacedFileByFileIsWaitedForNotRefused() throws Exception {
+        DemoPki.Issued old = ca.issue("alerts@sender.example", 30);
+        DemoPki.Issued renewed = ca.issue("alerts@sender.example", 30);
+        Path key = dir.resolve("alerts@sender.example.pem");
+        Path cert = dir.resolve("alerts@sender.example.crt");
+        DemoPki.writePem(key, true, old.keys().getPrivate());
+        DemoPki.writePem(cert, false, old.certificate());
+        SigningKeys keys = new SigningKeys(dir, KeyMode.parse("0600"), TrustAnchors.NONE);
+        assertThat(keys.find("alerts@sender.example").certificate())
+                .isEqualTo(old.certificate());
+
+        // the new key is in place, its certificate follows 300 ms later
+        DemoPki.writePem(key, true, renewed.keys().getPrivate());
+        Thread later = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+                DemoPki.writePem(cert, false, renewed.certificate());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        later.start();
+        try {
+            assertThat(keys.find("alerts@sender.example").certificate())
+                    .isEqualTo(renewed.certificate());
+        } finally {
+            later.join();
+        }
+    }
+
+    @Test
+    void aMismatchedPairThatIsNotBeingChangedFailsAtOnce() throws Exception {
+        DemoPki.Issued one = ca.issue("alerts@sender.example", 30);
+        DemoPki.Issued other = ca.issue("alerts@sender.example", 30);
+        Path key = dir.resolve("alerts@sender.example.pem");
+        Path cert = dir.resolve("alerts@sender.example.crt");
+        DemoPki.writePem(key, true, one.keys().getPrivate());
+        DemoPki.writePem(cert, false, other.certificate());
+        java.nio.file.attribute.FileTime settled = java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() - 60_000);
+        Files.setLastModifiedTime(key, settled);
+        Files.setLastModifiedTime(cert, settled);
+        SigningKeys keys = new SigningKeys(dir, KeyMode.parse("0600"), TrustAnchors.NONE);
+
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> keys.find("alerts@sender.example"))
+                .hasMessageContaining("does not belong");
+        assertThat(System.nanoTime() - started).as("no settling for old files")
+                .isLessThan(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1_500));
+    }
 }
