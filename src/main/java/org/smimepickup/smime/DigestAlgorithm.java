@@ -24,6 +24,21 @@ public enum DigestAlgorithm {
         return jcaPrefix + (keyAlgorithm.equals("EC") ? "withECDSA" : "withRSA");
     }
 
+    /**
+     * {@code configured}, or a longer digest where the key asks for one: an EC key on a curve
+     * over 256 bits gets at least SHA-384, as RFC 5753 pairs them, because readers such as gpgsm
+     * refuse a hash shorter than the curve.
+     */
+    public static DigestAlgorithm atLeastFor(java.security.PrivateKey key,
+            DigestAlgorithm configured) {
+        if (!(key instanceof java.security.interfaces.ECKey ec)) {
+            return configured;
+        }
+        int bits = ec.getParams().getCurve().getField().getFieldSize();
+        DigestAlgorithm wanted = bits > 384 ? SHA512 : bits > 256 ? SHA384 : SHA256;
+        return wanted.ordinal() > configured.ordinal() ? wanted : configured;
+    }
+
     /** "sha256", "SHA-256" and the like. */
     public static DigestAlgorithm parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT).replace("-", "");

@@ -96,8 +96,9 @@ public final class SmimeSigner {
      * As {@link #sign(byte[], SigningIdentity, DigestAlgorithm, boolean)} for a body that may be
      * large: the detached form wraps the entity without copying it.
      */
-    public Body sign(Body entity, SigningIdentity identity, DigestAlgorithm digest,
+    public Body sign(Body entity, SigningIdentity identity, DigestAlgorithm configured,
             boolean opaque) throws PermanentFailure {
+        DigestAlgorithm digest = DigestAlgorithm.atLeastFor(identity.key(), configured);
         if (opaque) {
             return Body.of(opaque(entity, identity, digest));
         }

@@ -168,6 +168,40 @@ class CryptoEngineTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(CryptoEngine.class)
+    void anEcP384KeySignsWithAtLeastSha384WhateverTheConfig(CryptoEngine engine)
+            throws Exception {
+        ExternalTool.require("openssl", "apt-get install openssl");
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp384r1"));
+        KeyPair keys = generator.generateKeyPair();
+        org.bouncycastle.asn1.x500.X500Name name =
+                new org.bouncycastle.asn1.x500.X500Name("CN=ec384@sender.example");
+        java.util.Date now = new java.util.Date();
+        java.security.cert.X509Certificate cert =
+                new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(
+                        new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(name,
+                                java.math.BigInteger.TEN, now,
+                                new java.util.Date(now.getTime() + 86_400_000L), name,
+                                keys.getPublic()).build(
+                                new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder(
+                                        "SHA384withECDSA").build(keys.getPrivate())));
+        SigningIdentity identity = new SigningIdentity("ec384@sender.example",
+                keys.getPrivate(), cert, List.of(cert));
+        Path certFile = dir.resolve("ec384.crt");
+        DemoPki.writePem(certFile, false, cert);
+
+        byte[] signed = new SmimeSigner(DigestAlgorithm.SHA256, engine).sign(ENTITY, identity,
+                DigestAlgorithm.SHA256, false);
+
+        assertThat(new String(signed, StandardCharsets.US_ASCII)).contains("micalg=sha-384");
+        Path file = write("ec384-" + engine + ".eml", signed);
+        ExternalTool.Result verified = OpensslCms.verify(file, certFile, false);
+        assertThat(verified.ok()).as(verified.lastWords()).isTrue();
+        assertThat(OpensslCms.print(file)).containsIgnoringCase("sha384");
+    }
+
     @Test
     void oneKeyServesManyThreadsAtOnce() throws Exception {
         requireLibcrypto();
