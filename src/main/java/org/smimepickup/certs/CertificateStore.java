@@ -18,8 +18,9 @@ import org.smimepickup.message.Addresses;
 /**
  * Recipient certificates in {@code certs.dir}: found by file name ({@code <address>.crt}) or by
  * any rfc822Name in their subject alternative names. The index is rebuilt when the folder
- * changes; files already read are not parsed again. When several certificates match, the newest
- * one that passes every check wins; when none passes, the failure names each and why.
+ * changes and at least every {@link #RELIST}; files already read are not parsed again. When
+ * several certificates match, the newest one that passes every check wins; when none passes,
+ * the failure names each and why.
  * Thread-safe.
  */
 public final class CertificateStore {
