@@ -27,7 +27,7 @@ run: build
 test: build
 	mvn -B --no-transfer-progress test
 
-# The daemon against an `openssl cms` loop on the same inputs, side by side (about 2.5 minutes).
+# The daemon against an `openssl cms` loop on the same inputs, side by side (about 3 minutes).
 # Installs Postfix's smtp-sink (Debian postfix, left unconfigured) for the SMTP figure.
 bench: build
 	command -v smtp-sink >/dev/null || [ -x /usr/sbin/smtp-sink ] || \
