@@ -200,7 +200,7 @@ class SigningKeysTest {
     }
 
     @Test
-    void aMismatchedPairThatIsNotBeingChangedFailsAtOnce() throws Exception {
+    void aMismatchedPairThatIsNotBeingChangedFailsWithTheReason() throws Exception {
         DemoPki.Issued one = ca.issue("alerts@sender.example", 30);
         DemoPki.Issued other = ca.issue("alerts@sender.example", 30);
         Path key = dir.resolve("alerts@sender.example.pem");
@@ -213,10 +213,7 @@ class SigningKeysTest {
         Files.setLastModifiedTime(cert, settled);
         SigningKeys keys = new SigningKeys(dir, KeyMode.parse("0600"), TrustAnchors.NONE);
 
-        long started = System.nanoTime();
         assertThatThrownBy(() -> keys.find("alerts@sender.example"))
                 .hasMessageContaining("does not belong");
-        assertThat(System.nanoTime() - started).as("no settling for old files")
-                .isLessThan(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1_500));
     }
 }
