@@ -32,6 +32,7 @@ public final class PickupWriter {
     private final Set<PosixFilePermission> mode;
     private final DirectorySync pickupSync;
     private final String group;
+    private volatile Boolean umaskFilters;
 
     public PickupWriter(Path pickup, Path staging, Set<PosixFilePermission> mode) {
         this(pickup, staging, mode, null);
@@ -135,20 +136,37 @@ public final class PickupWriter {
     private void writeDurably(Path file, Body... pieces) throws IOException {
         try (FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(mode))) {
+            // mode and group before the data, so that the one sync below covers them too
+            boolean chmod = umaskFiltersMode(file);
+            if (chmod) {
+                Files.setPosixFilePermissions(file, mode);
+            }
+            if (group != null) {
+                setGroup(file);
+            }
             OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel),
                     1 << 16);
             for (Body piece : pieces) {
                 piece.writeTo(out);
             }
             out.flush();
-            // data and size are what a reader needs; fdatasync skips the rest of the inode
-            channel.force(false);
+            // data and size are what a reader needs, and fdatasync skips the rest of the
+            // inode; a changed mode or group must last too, or PowerMTA may not read the file
+            channel.force(chmod || group != null);
         }
-        // the creation mode is filtered by the umask; set it as configured
-        Files.setPosixFilePermissions(file, mode);
-        if (group != null) {
-            setGroup(file);
+    }
+
+    /**
+     * Whether the process's umask takes bits off the configured mode at creation. Looked at on
+     * the first file only: the umask is the process's and does not change while it runs.
+     */
+    private boolean umaskFiltersMode(Path created) throws IOException {
+        Boolean filters = umaskFilters;
+        if (filters == null) {
+            filters = !Files.getPosixFilePermissions(created).equals(mode);
+            umaskFilters = filters;
         }
+        return filters;
     }
 
     public static byte[] envelopeLines(Envelope envelope) {
