@@ -37,13 +37,16 @@ public final class Gpgsm implements AutoCloseable {
 
     /**
      * Imports, tried up to three times: on a loaded machine gpgsm may give up waiting for the
-     * gpg-agent it has just started; importing again is harmless.
+     * gpg-agent it has just started, and an agent once seen to hand gpgsm an empty passphrase
+     * for a PKCS#12 file kept doing so; each retry starts a fresh agent. Importing again is
+     * harmless.
      */
     private void importOrFail(List<String> args, byte[] stdin) {
-        ExternalTool.run(List.of("gpgconf", "--launch", "gpg-agent"), null,
-                Map.of("GNUPGHOME", home.toString()));
+        agent("--launch");
         ExternalTool.Result result = call(args, stdin);
         for (int attempt = 1; attempt < 3 && !imported(result); attempt++) {
+            agent("--kill");
+            agent("--launch");
             result = call(args, stdin);
         }
         if (!result.ok() && imported(result)) {
@@ -58,6 +61,11 @@ public final class Gpgsm implements AutoCloseable {
             throw new AssertionError("gpgsm set-up failed: " + result.lastWords()
                     + "\nall it said:\n" + result.stderr());
         }
+    }
+
+    private void agent(String action) {
+        ExternalTool.run(List.of("gpgconf", action, "gpg-agent"), null,
+                Map.of("GNUPGHOME", home.toString()));
     }
 
     /** True when gpgsm says the object is now in its keybox (new or already there). */
