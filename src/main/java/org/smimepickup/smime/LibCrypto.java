@@ -1,8 +1,11 @@
 package org.smimepickup.smime;
 
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+import java.lang.ref.Cleaner;
+import java.security.GeneralSecurityException;
 
 /**
  * The few OpenSSL 3 {@code libcrypto} calls behind {@link OpensslKey} and
@@ -16,6 +19,7 @@ final class LibCrypto {
     private static final int OPENSSL_VERSION = 0;
 
     private static final String PROBLEM = bind();
+    private static final Cleaner CLEANER = Cleaner.create();
 
     private LibCrypto() {
     }
@@ -48,6 +52,39 @@ final class LibCrypto {
     /** Null when the calls below are bound and usable. */
     static String problem() {
         return PROBLEM;
+    }
+
+    /**
+     * The key in {@code der} as an {@code EVP_PKEY}: a private key (PKCS#8 or traditional DER)
+     * when {@code secret}, else a SubjectPublicKeyInfo. The native copy of the bytes is zeroed
+     * once OpenSSL has read them.
+     */
+    static Pointer readKey(byte[] der, boolean secret) throws GeneralSecurityException {
+        if (PROBLEM != null) {
+            throw new GeneralSecurityException(PROBLEM);
+        }
+        Pointer key;
+        try (Memory buffer = new Memory(der.length);
+                Memory cursor = new Memory(Native.POINTER_SIZE)) {
+            buffer.write(0, der, 0, der.length);
+            cursor.setPointer(0, buffer);
+            key = secret ? d2i_AutoPrivateKey(null, cursor, der.length)
+                    : d2i_PUBKEY(null, cursor, der.length);
+            buffer.clear();
+        }
+        if (key == null) {
+            throw new GeneralSecurityException("OpenSSL cannot read the "
+                    + (secret ? "private" : "public") + " key: " + lastError());
+        }
+        return key;
+    }
+
+    /**
+     * Frees {@code key} once {@code owner} is unreachable. The owner must keep itself reachable
+     * during each native call that uses the key ({@code Reference.reachabilityFence}).
+     */
+    static void freeWith(Object owner, Pointer key) {
+        CLEANER.register(owner, () -> EVP_PKEY_free(key));
     }
 
     /** "OpenSSL 3.0.15 3 Sep 2024" and the like. */

@@ -1,9 +1,6 @@
 package org.smimepickup.smime;
 
-import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -20,7 +17,6 @@ import java.util.Arrays;
  * by signing once before handing it out. The native key is freed when this object is unreachable.
  */
 final class OpensslKey {
-    private static final Cleaner CLEANER = Cleaner.create();
     private static final byte[] PROBE = "smime-pickup: does OpenSSL sign as the JDK verifies?"
             .getBytes(StandardCharsets.US_ASCII);
 
@@ -30,7 +26,7 @@ final class OpensslKey {
     private OpensslKey(Pointer key) {
         this.key = key;
         this.maxSignatureLength = LibCrypto.EVP_PKEY_get_size(key);
-        CLEANER.register(this, () -> LibCrypto.EVP_PKEY_free(key));
+        LibCrypto.freeWith(this, key);
     }
 
     /**
@@ -39,27 +35,16 @@ final class OpensslKey {
      */
     static OpensslKey load(PrivateKey privateKey, PublicKey publicKey, DigestAlgorithm digest)
             throws GeneralSecurityException {
-        if (LibCrypto.problem() != null) {
-            throw new GeneralSecurityException(LibCrypto.problem());
-        }
         byte[] der = privateKey.getEncoded();
         if (der == null) {
             throw new GeneralSecurityException("the key cannot be exported to OpenSSL");
         }
         Pointer handle;
-        try (Memory buffer = new Memory(der.length);
-                Memory cursor = new Memory(Native.POINTER_SIZE)) {
-            buffer.write(0, der, 0, der.length);
-            cursor.setPointer(0, buffer);
-            handle = LibCrypto.d2i_AutoPrivateKey(null, cursor, der.length);
-            // the key's bytes live on only inside OpenSSL
-            buffer.clear();
+        try {
+            handle = LibCrypto.readKey(der, true);
         } finally {
+            // the key's bytes live on only inside OpenSSL
             Arrays.fill(der, (byte) 0);
-        }
-        if (handle == null) {
-            throw new GeneralSecurityException("OpenSSL cannot read the key: "
-                    + LibCrypto.lastError());
         }
         OpensslKey loaded = new OpensslKey(handle);
 

@@ -1,9 +1,6 @@
 package org.smimepickup.smime;
 
-import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.security.GeneralSecurityException;
 import java.security.Key;
@@ -24,7 +21,6 @@ import org.tinylog.Logger;
  * refuses a wrap, the JDK does it, so a library fault never fails a message.
  */
 final class OpensslKeyWrapper extends AsymmetricKeyWrapper {
-    private static final Cleaner CLEANER = Cleaner.create();
     private static final int RSA_PKCS1_PADDING = 1;
 
     private final Pointer key;
@@ -38,27 +34,14 @@ final class OpensslKeyWrapper extends AsymmetricKeyWrapper {
         this.modulusBytes = LibCrypto.EVP_PKEY_get_size(key);
         this.jdk = new JceAsymmetricKeyWrapper(cert.getPublicKey());
         this.recipient = cert.getSubjectX500Principal().getName();
-        CLEANER.register(this, () -> LibCrypto.EVP_PKEY_free(key));
+        LibCrypto.freeWith(this, key);
     }
 
     /** The recipient's RSA public key in OpenSSL; fails if OpenSSL cannot read it. */
     static OpensslKeyWrapper load(X509Certificate recipient) throws GeneralSecurityException {
-        if (LibCrypto.problem() != null) {
-            throw new GeneralSecurityException(LibCrypto.problem());
-        }
         byte[] der = recipient.getPublicKey().getEncoded();
         SubjectPublicKeyInfo info = SubjectPublicKeyInfo.getInstance(der);
-        Pointer handle;
-        try (Memory buffer = new Memory(der.length);
-                Memory cursor = new Memory(Native.POINTER_SIZE)) {
-            buffer.write(0, der, 0, der.length);
-            cursor.setPointer(0, buffer);
-            handle = LibCrypto.d2i_PUBKEY(null, cursor, der.length);
-        }
-        if (handle == null) {
-            throw new GeneralSecurityException("OpenSSL cannot read the public key: "
-                    + LibCrypto.lastError());
-        }
+        Pointer handle = LibCrypto.readKey(der, false);
         OpensslKeyWrapper wrapper = new OpensslKeyWrapper(info, handle, recipient);
         // one wrap before the workers share the key: OpenSSL sets up its per-key caches on
         // first use, and this way that happens on one thread

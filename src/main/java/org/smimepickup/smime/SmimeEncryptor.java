@@ -110,8 +110,8 @@ public final class SmimeEncryptor {
     /** Bodies up to this size are encrypted in memory, in one definite-length DER object. */
     static final long STREAM_ABOVE = 4L << 20;
 
-    /** As {@link Mime#base64}: lines of 76 characters, each ending in CRLF. Thread-safe. */
     private static final SecureRandom IVS = new SecureRandom();
+    /** As {@link Mime#base64}: lines of 76 characters, each ending in CRLF. Thread-safe. */
     private static final Base64.Encoder BASE64 =
             Base64.getMimeEncoder(76, new byte[] {'\r', '\n'});
     private static final byte[] CRLF = {'\r', '\n'};
@@ -131,13 +131,12 @@ public final class SmimeEncryptor {
         for (X509Certificate recipient : recipients) {
             infos.add(recipientInfo(recipient, transport, openssl));
         }
-        OutputStream base64 = Base64.getMimeEncoder(76, new byte[] {'\r', '\n'})
-                .wrap(CloseShieldOutputStream.wrap(out));
+        OutputStream base64 = BASE64.wrap(CloseShieldOutputStream.wrap(out));
         try (OutputStream cms = open(infos, cipher, base64)) {
             entity.writeTo(cms);
         }
         base64.close();
-        out.write(new byte[] {'\r', '\n'});
+        out.write(CRLF);
     }
 
     private static OutputStream open(List<RecipientInfoGenerator> infos, ContentCipher cipher,
