@@ -33,6 +33,7 @@ public final class PickupWriter {
     private final DirectorySync pickupSync;
     private final String group;
     private volatile Boolean umaskFilters;
+    private volatile GroupPrincipal groupPrincipal;
 
     public PickupWriter(Path pickup, Path staging, Set<PosixFilePermission> mode) {
         this(pickup, staging, mode, null);
@@ -110,8 +111,13 @@ public final class PickupWriter {
     }
 
     private void setGroup(Path file) throws IOException {
-        GroupPrincipal principal = file.getFileSystem().getUserPrincipalLookupService()
-                .lookupPrincipalByGroupName(group);
+        GroupPrincipal principal = groupPrincipal;
+        if (principal == null) {
+            // looked up once: a group lookup per file would ask NSS for every message
+            principal = file.getFileSystem().getUserPrincipalLookupService()
+                    .lookupPrincipalByGroupName(group);
+            groupPrincipal = principal;
+        }
         Files.setAttribute(file, "posix:group", principal, LinkOption.NOFOLLOW_LINKS);
     }
 
