@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -20,19 +21,16 @@ import java.util.concurrent.Future;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.cms.CMSAuthEnvelopedData;
 import org.bouncycastle.cms.CMSEnvelopedData;
-import org.bouncycastle.cms.KeyTransRecipientId;
-import org.bouncycastle.cms.RecipientInformation;
-import org.bouncycastle.cms.RecipientInformationStore;
-import org.bouncycastle.cms.jcajce.JceKeyTransEnvelopedRecipient;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.smimepickup.certs.DemoPki;
 import org.smimepickup.failure.PermanentFailure;
 import org.smimepickup.message.Body;
 import org.smimepickup.message.Scratch;
+import org.smimepickup.testing.ExternalTool;
 
 /** Encrypted output decrypts, for every recipient, to exactly the entity given. */
 class SmimeEncryptorTest {
@@ -42,14 +40,22 @@ class SmimeEncryptorTest {
     @TempDir
     Path dir;
 
+    /** Each recipient's key and certificate as PEM files, for openssl. */
+    @TempDir
+    static Path readers;
+
     @BeforeAll
     static void recipients() throws Exception {
+        ExternalTool.require("openssl", "apt-get install openssl");
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
         rsa.initialize(2048);
         for (String name : new String[] {"ana", "ben"}) {
             KeyPair pair = rsa.generateKeyPair();
             KEYS.add(pair.getPrivate());
             CERTS.add(certificate(name, pair, "SHA256withRSA"));
+            int n = CERTS.size() - 1;
+            DemoPki.writePem(readers.resolve(n + ".key"), true, pair.getPrivate());
+            DemoPki.writePem(readers.resolve(n + ".crt"), false, CERTS.get(n));
         }
     }
 
@@ -174,6 +180,10 @@ class SmimeEncryptorTest {
         return text.substring(0, text.indexOf("\r\n\r\n") + 4);
     }
 
+    /**
+     * The entity as {@code openssl cms} decrypts it for one recipient, after checking the form
+     * of the base64 body: an outside reader, not the library that wrote it.
+     */
     private static byte[] decrypt(byte[] output, int recipient, ContentCipher cipher)
             throws Exception {
         String text = new String(output, StandardCharsets.US_ASCII);
@@ -182,15 +192,15 @@ class SmimeEncryptorTest {
         for (String line : text.substring(bodyStart).split("\r\n")) {
             assertThat(line.length()).isLessThanOrEqualTo(76);
         }
-        byte[] der = Base64.getMimeDecoder().decode(text.substring(bodyStart));
-        RecipientInformationStore infos = cipher.authenticated()
-                ? new CMSAuthEnvelopedData(der).getRecipientInfos()
-                : new CMSEnvelopedData(der).getRecipientInfos();
-        X509Certificate cert = CERTS.get(recipient);
-        RecipientInformation info = infos.get(new KeyTransRecipientId(
-                new X500Name(cert.getIssuerX500Principal().getName()), cert.getSerialNumber()));
-        assertThat(info).isNotNull();
-        return info.getContent(new JceKeyTransEnvelopedRecipient(KEYS.get(recipient))
-                .setProvider(Providers.bc()));
+        assertThat(text).contains(cipher.authenticated() ? "smime-type=authEnveloped-data"
+                : "smime-type=enveloped-data");
+        Path file = Files.createTempFile(readers, "encrypted", ".eml");
+        Files.write(file, output);
+        ExternalTool.Result plain = ExternalTool.run(List.of("openssl", "cms", "-decrypt",
+                "-binary", "-in", file.toString(), "-recip",
+                readers.resolve(recipient + ".crt").toString(), "-inkey",
+                readers.resolve(recipient + ".key").toString()));
+        assertThat(plain.ok()).as("openssl cms -decrypt: %s", plain.lastWords()).isTrue();
+        return plain.stdout();
     }
 }
