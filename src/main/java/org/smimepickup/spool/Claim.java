@@ -1,9 +1,10 @@
 package org.smimepickup.spool;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /**
@@ -12,13 +13,18 @@ import java.nio.file.attribute.BasicFileAttributes;
  * has been settled. Not thread-safe: one worker owns a claim.
  */
 public final class Claim implements AutoCloseable {
+    /** Largest single read: a heap read goes through a direct buffer of its size. */
+    private static final int CHUNK = 1 << 20;
     private final Path path;
     private final int fd;
+    private final FileChannel content;
     private final BasicFileAttributes attributes;
 
-    Claim(Path path, int fd, BasicFileAttributes attributes) {
+    /** {@code content} reads the locked descriptor {@code fd}; both null/-1 for non-files. */
+    Claim(Path path, int fd, FileChannel content, BasicFileAttributes attributes) {
         this.path = path;
         this.fd = fd;
+        this.content = content;
         this.attributes = attributes;
     }
 
@@ -52,28 +58,47 @@ public final class Claim implements AutoCloseable {
      * have been swapped), or null when it holds more than {@code limit} bytes.
      */
     public byte[] read(int limit) throws IOException {
-        try (InputStream in = Files.newInputStream(Path.of("/proc/self/fd/" + fd))) {
-            // one array of the expected size: readNBytes(limit) would hold the file twice
-            long expected = Math.min(attributes.size(), limit + 1L);
-            byte[] data = new byte[(int) expected];
-            int read = in.readNBytes(data, 0, data.length);
-            if (read == data.length && read <= limit) {
-                byte[] more = in.readNBytes(limit + 1 - read);
-                if (more.length > 0) {
-                    data = java.util.Arrays.copyOf(data, read + more.length);
-                    System.arraycopy(more, 0, data, read, more.length);
-                    read = data.length;
-                }
+        // one array of the expected size; the file may still have grown since it was looked at
+        byte[] data = new byte[(int) Math.min(attributes.size(), limit + 1L)];
+        int read = readFully(data, 0);
+        while (read == data.length && read <= limit) {
+            byte[] more = Arrays.copyOf(data, (int) Math.min(limit + 1L,
+                    Math.max(read + 8192L, read * 2L)));
+            int before = read;
+            read = readFully(more, read);
+            data = more;
+            if (read == before) {
+                break;
             }
-            if (read > limit) {
-                return null;
-            }
-            return read == data.length ? data : java.util.Arrays.copyOf(data, read);
         }
+        if (read > limit) {
+            return null;
+        }
+        return read == data.length ? data : Arrays.copyOf(data, read);
+    }
+
+    /** Reads at the channel's position into {@code data} from {@code from}; returns the end. */
+    private int readFully(byte[] data, int from) throws IOException {
+        int at = from;
+        while (at < data.length) {
+            int n = content.read(ByteBuffer.wrap(data, at, Math.min(CHUNK, data.length - at)));
+            if (n < 0) {
+                break;
+            }
+            at += n;
+        }
+        return at;
     }
 
     @Override
     public void close() {
+        if (content != null) {
+            try {
+                content.close();
+            } catch (IOException ignored) {
+                // a read-only descriptor: closing it cannot lose data
+            }
+        }
         if (fd >= 0) {
             LibC.close(fd);
         }

@@ -207,7 +207,8 @@ public final class Spool {
         }
         Path target = work.resolve(name);
         if (!attributes.isRegularFile()) {
-            return moveNoReplace(source, target) ? new Claim(target, -1, attributes) : null;
+            return moveNoReplace(source, target) ? new Claim(target, -1, null, attributes)
+                    : null;
         }
         if (requireSettled && attributes.size() == 0
                 && System.currentTimeMillis() - attributes.lastModifiedTime().toMillis() < 5000) {
@@ -218,15 +219,19 @@ public final class Spool {
         if (fd < 0) {
             return null;
         }
+        FileChannel content = null;
         boolean claimed = false;
         try {
-            claimed = !isFcntlLocked(fd) && moveNoReplace(source, target);
+            // one channel on the locked descriptor, for the lock test and then for the reading
+            content = FileChannel.open(Path.of("/proc/self/fd/" + fd), StandardOpenOption.READ);
+            claimed = !isFcntlLocked(content) && moveNoReplace(source, target);
         } finally {
             if (!claimed) {
+                closeQuietly(content);
                 LibC.close(fd);
             }
         }
-        return claimed ? new Claim(target, fd, attributes) : null;
+        return claimed ? new Claim(target, fd, content, attributes) : null;
     }
 
     /**
@@ -272,9 +277,8 @@ public final class Spool {
     }
 
     /** True when another process holds an fcntl (POSIX) write lock on the open file. */
-    private static boolean isFcntlLocked(int fd) {
-        Path self = Path.of("/proc/self/fd/" + fd);
-        try (FileChannel channel = FileChannel.open(self, StandardOpenOption.READ)) {
+    private static boolean isFcntlLocked(FileChannel channel) {
+        try {
             FileLock lock = channel.tryLock(0, Long.MAX_VALUE, true);
             if (lock == null) {
                 return true;
@@ -283,6 +287,17 @@ public final class Spool {
             return false;
         } catch (IOException e) {
             return true;
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // read-only: nothing to lose
         }
     }
 

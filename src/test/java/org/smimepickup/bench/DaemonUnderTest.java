@@ -5,6 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,25 +105,31 @@ final class DaemonUnderTest implements AutoCloseable {
     private double measure(byte[] message, int count) throws IOException, InterruptedException {
         String batch = "b" + (++batches) + "-";
         List<Path> staged = stage(message, count, batch);
-        long started = System.nanoTime();
-        for (Path file : staged) {
-            Files.move(file, spool.resolve(file.getFileName().toString().substring(1)),
-                    StandardCopyOption.ATOMIC_MOVE);
-        }
-        // a folder of thousands of files is costly to list: look rarely, so the benchmark does
-        // not take the daemon's CPU (a 50 ms look costs at most 50 ms of the measured time);
-        // done/ grows all run long, so it is listed once per batch, at the end
-        long deadline = started + TimeUnit.MINUTES.toNanos(5);
-        while (smtp ? inFlight(batch) > 0 : Benchmark.countFiles(pickup) < count) {
-            requireAlive();
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(count + " messages not done in 5 minutes, see "
-                        + log);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        double seconds;
+        try (Arrivals outputs = smtp ? null : new Arrivals(pickup)) {
+            long started = System.nanoTime();
+            for (Path file : staged) {
+                Files.move(file, spool.resolve(file.getFileName().toString().substring(1)),
+                        StandardCopyOption.ATOMIC_MOVE);
             }
-            Thread.sleep(50);
+            // SMTP leaves no file to count: the batch is through when its inputs have left the
+            // inbox and work/, listed every 50 ms (costly for a big folder, so only here)
+            while (smtp ? inFlight(batch) > 0 : !outputs.awaitAtLeast(count, 50)) {
+                if (smtp) {
+                    Thread.sleep(50);
+                }
+                requireAlive(deadline, count);
+            }
+            seconds = (System.nanoTime() - started) / 1e9;
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
         sampleRss();
+
+        // the pickup file is written before its input moves to done/: wait for the last moves
+        while (inFlight(batch) > 0) {
+            requireAlive(deadline, count);
+            Thread.sleep(20);
+        }
         long done = countNamed(spool.resolve("done"), batch);
         if (done != count) {
             throw new IllegalStateException(done + " of " + count + " messages in done/, see "
@@ -128,6 +137,53 @@ final class DaemonUnderTest implements AutoCloseable {
         }
         setAside(pickup);
         return count / seconds;
+    }
+
+    private void requireAlive(long deadline, int count) {
+        requireAlive();
+        if (System.nanoTime() > deadline) {
+            throw new IllegalStateException(count + " messages not done in 5 minutes, see "
+                    + log);
+        }
+    }
+
+    /**
+     * Counts the pickup files that appear, from inotify events: listing a folder of thousands
+     * of files every few milliseconds would take CPU from the daemon being measured. Falls back
+     * to listing when the kernel's event queue overflowed.
+     */
+    private static final class Arrivals implements AutoCloseable {
+        private final Path dir;
+        private final WatchService watcher;
+        private long seen;
+        private boolean overflowed;
+
+        Arrivals(Path dir) throws IOException {
+            this.dir = dir;
+            this.watcher = Benchmark.watch(dir);
+        }
+
+        /** Waits up to {@code millis} for events; true once {@code count} files are there. */
+        boolean awaitAtLeast(long count, long millis) throws InterruptedException {
+            WatchKey key = watcher.poll(millis, TimeUnit.MILLISECONDS);
+            for (; key != null; key = watcher.poll()) {
+                for (WatchEvent<?> event : key.pollEvents()) {
+                    if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
+                        overflowed = true;
+                    } else if (event.context() instanceof Path name
+                            && name.toString().endsWith(".eml")) {
+                        seen++;
+                    }
+                }
+                key.reset();
+            }
+            return (overflowed ? Benchmark.countFiles(dir) : seen) >= count;
+        }
+
+        @Override
+        public void close() throws IOException {
+            watcher.close();
+        }
     }
 
     /** Files of {@code batch} still in the inbox or in work/. */
