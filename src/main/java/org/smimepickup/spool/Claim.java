@@ -61,15 +61,18 @@ public final class Claim implements AutoCloseable {
         // one array of the expected size; the file may still have grown since it was looked at
         byte[] data = new byte[(int) Math.min(attributes.size(), limit + 1L)];
         int read = readFully(data, 0);
+        byte[] probe = new byte[8192];
         while (read == data.length && read <= limit) {
-            byte[] more = Arrays.copyOf(data, (int) Math.min(limit + 1L,
-                    Math.max(read + 8192L, read * 2L)));
-            int before = read;
-            read = readFully(more, read);
-            data = more;
-            if (read == before) {
+            int extra = readFully(probe, 0);
+            if (extra == 0) {
                 break;
             }
+            // grown: only then a bigger array, so that a large file is never held twice
+            int size = (int) Math.min(limit + 1L, Math.max(read + (long) extra, read * 2L));
+            data = Arrays.copyOf(data, size);
+            System.arraycopy(probe, 0, data, read, Math.min(extra, size - read));
+            read = Math.min(read + extra, size);
+            read = readFully(data, read);
         }
         if (read > limit) {
             return null;

@@ -68,6 +68,51 @@ class SpoolTest {
     }
 
     @Test
+    void readReturnsEveryByteUpToTheLimitAndNothingBeyondIt() throws IOException {
+        byte[] content = new byte[70_000];
+        new java.util.Random(7).nextBytes(content);
+        Files.write(spool.inbox().resolve("exact.eml"), content);
+        Files.write(spool.inbox().resolve("over.eml"), content);
+        Files.write(spool.inbox().resolve("empty.eml"), new byte[0]);
+
+        try (Claim exact = spool.claim(spool.inbox(), "exact.eml", false);
+                Claim over = spool.claim(spool.inbox(), "over.eml", false);
+                Claim empty = spool.claim(spool.inbox(), "empty.eml", false)) {
+            assertThat(exact.read(content.length)).isEqualTo(content);
+            assertThat(over.read(content.length - 1)).isNull();
+            assertThat(empty.read(10)).isEmpty();
+        }
+    }
+
+    @Test
+    void readTakesWhatAProducerAppendedAfterTheClaimLookedAtTheSize() throws IOException {
+        Path file = drop("growing.eml");
+        byte[] tail = new byte[50_000];
+        java.util.Arrays.fill(tail, (byte) 'x');
+
+        try (Claim claim = spool.claim(spool.inbox(), "growing.eml", false)) {
+            Files.write(claim.path(), tail, java.nio.file.StandardOpenOption.APPEND);
+
+            byte[] read = claim.read(1 << 20);
+            assertThat(read).hasSize(MESSAGE.length() + tail.length);
+            assertThat(new String(read, 0, MESSAGE.length(), StandardCharsets.US_ASCII))
+                    .isEqualTo(MESSAGE);
+        }
+        assertThat(file).doesNotExist();
+    }
+
+    @Test
+    void readOfAFileThatGrewPastTheLimitIsRefused() throws IOException {
+        drop("grew.eml");
+
+        try (Claim claim = spool.claim(spool.inbox(), "grew.eml", false)) {
+            Files.write(claim.path(), new byte[100_000], java.nio.file.StandardOpenOption.APPEND);
+
+            assertThat(claim.read(MESSAGE.length() + 20_000)).isNull();
+        }
+    }
+
+    @Test
     void claimOfANameAlreadyInWorkLeavesTheNewFileInTheInbox() throws IOException {
         Files.writeString(spool.work().resolve("same.eml"), "being worked on");
         Path file = drop("same.eml");
