@@ -26,7 +26,7 @@ final class KeyStores {
     /** The first line of a passphrase file, after the same permission check as a key. */
     static char[] password(Path file, Set<PosixFilePermission> allowed)
             throws PermanentFailure {
-        PemFiles.checkMode(file, allowed);
+        PemFiles.checkMode(file, "password file", allowed);
         try {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             return lines.isEmpty() ? new char[0] : lines.get(0).toCharArray();

@@ -120,6 +120,15 @@ public final class PemFiles {
     /** Refuses a key file that group or others may use beyond {@code allowed}. */
     public static void checkMode(Path file, Set<PosixFilePermission> allowed)
             throws PermanentFailure {
+        checkMode(file, "private key", allowed);
+    }
+
+    /**
+     * As {@link #checkMode(Path, Set)} for any secret file; {@code what} names it in the refusal
+     * ("password file"), so the operator looks for the right file.
+     */
+    public static void checkMode(Path file, String what, Set<PosixFilePermission> allowed)
+            throws PermanentFailure {
         Set<PosixFilePermission> actual;
         try {
             actual = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
@@ -131,7 +140,7 @@ public final class PemFiles {
             boolean foreign = permission.name().startsWith("GROUP")
                     || permission.name().startsWith("OTHERS");
             if (foreign && !allowed.contains(permission)) {
-                throw new PermanentFailure("private key " + file + " is readable by others"
+                throw new PermanentFailure(what + " " + file + " is readable by others"
                         + " (mode " + KeyMode.format(actual) + "); fix it with: chmod "
                         + KeyMode.format(restrict(actual, allowed)) + " " + file);
             }

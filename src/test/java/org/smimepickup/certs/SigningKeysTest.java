@@ -102,6 +102,9 @@ class SigningKeysTest {
                 PosixFilePermissions.fromString("rw-r--r--"));
 
         assertThatThrownBy(() -> signingKeys().find(ADDRESS))
+                .hasMessageContaining("password file " + keys().resolve(ADDRESS + ".pass")
+                        + " is readable by others")
+                .hasMessageNotContaining("private key")
                 .hasMessageContaining("chmod 0600");
     }
 
