@@ -32,6 +32,7 @@ import org.smimepickup.deliver.PickupWriter;
 import org.smimepickup.failure.PermanentFailure;
 import org.smimepickup.message.Addresses;
 import org.smimepickup.spool.RetryState;
+import org.smimepickup.spool.Settler;
 import org.smimepickup.spool.Spool;
 import org.tinylog.Logger;
 
@@ -72,8 +73,9 @@ public final class Daemon {
         this.pipeline = new Pipeline(config, new SigningKeys(config.keysDir(),
                 config.keysAllowedMode(), trust), new CertificateStore(config.certsDir(), trust),
                 pickup);
-        this.dispatcher = new Dispatcher(spool, pipeline, config.retryFirstMillis(),
-                config.retryMaxMillis(), config.retryGiveUpMillis(), metrics);
+        this.dispatcher = new Dispatcher(spool, new Settler(spool, config.file()), pipeline,
+                config.retryFirstMillis(), config.retryMaxMillis(), config.retryGiveUpMillis(),
+                metrics);
         prepare(pickup);
     }
 

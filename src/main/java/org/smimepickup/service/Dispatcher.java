@@ -31,11 +31,11 @@ final class Dispatcher {
     private final long giveUp;
     private final Metrics metrics;
 
-    Dispatcher(Spool spool, Pipeline pipeline, long retryFirst, long retryMax, long giveUp,
-            Metrics metrics) {
+    Dispatcher(Spool spool, Settler settler, Pipeline pipeline, long retryFirst, long retryMax,
+            long giveUp, Metrics metrics) {
         this.metrics = metrics;
         this.spool = spool;
-        this.settler = new Settler(spool);
+        this.settler = settler;
         this.pipeline = pipeline;
         this.retryFirst = retryFirst;
         this.retryMax = retryMax;

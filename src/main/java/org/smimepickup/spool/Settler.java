@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 
 /**
  * Puts a worked-on file where its outcome says: {@code done/}, {@code failed/} with a
@@ -11,10 +12,23 @@ import java.nio.file.Path;
  * written before the file moves, so a failed file never lacks one.
  */
 public final class Settler {
+    /** What a shell passes through unquoted; anything else in a hint word gets quoted. */
+    private static final Pattern PLAIN_WORD = Pattern.compile("[A-Za-z0-9@%+=:,./_-]+");
+
     private final Spool spool;
+    private final Path configFile;
 
     public Settler(Spool spool) {
+        this(spool, null);
+    }
+
+    /**
+     * As {@link #Settler(Spool)}; {@code configFile} (or null when unknown) goes into the requeue
+     * hint of each reason, since requeue cannot find the spool without it.
+     */
+    public Settler(Spool spool, Path configFile) {
         this.spool = spool;
+        this.configFile = configFile;
     }
 
     public Path done(Path workFile, String spoolId) throws IOException {
@@ -23,7 +37,7 @@ public final class Settler {
 
     public Path failed(Path workFile, String spoolId, String reason) throws IOException {
         String text = reason + "\n\nspool id " + spoolId + "; after fixing the cause, try again"
-                + " with: smime-pickup requeue " + workFile.getFileName() + "\n";
+                + " with: " + requeueHint(workFile.getFileName().toString()) + "\n";
         Path partial = spool.tmp().resolve("." + spoolId + ".reason.tmp");
         Files.writeString(partial, text, StandardCharsets.UTF_8);
         String name = workFile.getFileName().toString();
@@ -55,6 +69,20 @@ public final class Settler {
             throw new IOException("cannot move " + workFile + " to " + target);
         }
         return target;
+    }
+
+    /** The requeue command line for {@code name}, ready to paste into a shell. */
+    private String requeueHint(String name) {
+        String config = configFile == null ? ""
+                : " --config " + shellWord(configFile.toString());
+        return "smime-pickup requeue" + config + " " + shellWord(name);
+    }
+
+    private static String shellWord(String word) {
+        if (PLAIN_WORD.matcher(word).matches()) {
+            return word;
+        }
+        return "'" + word.replace("'", "'\\''") + "'";
     }
 
     /** The name in {@code dir} for a file: its own, or with the spool id when taken. */

@@ -15,6 +15,8 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.smimepickup.config.Config;
+import org.smimepickup.service.Daemon;
 import org.smimepickup.service.ServiceFixture;
 
 /** {@code status} and {@code requeue} on a spool with files in every state. */
@@ -112,6 +114,31 @@ class SpoolToolsTest {
         assertThat(names("failed")).hasSize(4);
     }
 
+    @Test
+    void theRequeueHintOfAFailedMessageWorksWhenPastedIntoAShell() throws Exception {
+        String name = "no cert for 'nobody'.eml";
+        Files.writeString(fixture.spool.resolve(name), "From: " + ServiceFixture.SENDER
+                + "\r\nTo: nobody@rcpt.example\r\nSubject: x\r\n\r\nbody\r\n");
+        new Daemon(Config.load(fixture.config)).once();
+        String reason = Files.readString(fixture.spool.resolve("failed/" + name + ".reason"));
+        String hint = reason.substring(reason.lastIndexOf("with: ") + "with: ".length()).strip();
+
+        List<String> words = shellWords(hint);
+
+        assertThat(words.subList(0, 2)).containsExactly("smime-pickup", "requeue");
+        assertThat(runExactly(words.subList(1, words.size()))).as(errors()).isZero();
+        assertThat(names("")).contains(name);
+    }
+
+    /** The words a POSIX shell makes of {@code commandLine}, as an operator would paste it. */
+    private static List<String> shellWords(String commandLine) throws Exception {
+        Process shell = new ProcessBuilder("sh", "-c", "printf '%s\\0' " + commandLine)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String words = new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(shell.waitFor()).as(commandLine).isZero();
+        return List.of(words.split("\0"));
+    }
+
     private void failed(String name, String reason) throws IOException {
         Files.writeString(fixture.spool.resolve("failed/" + name), "x");
         Files.writeString(fixture.spool.resolve("failed/" + name + ".reason"), reason
@@ -127,10 +154,15 @@ class SpoolToolsTest {
     }
 
     private int run(String... args) {
-        out = new ByteArrayOutputStream();
-        err = new ByteArrayOutputStream();
         List<String> line = new ArrayList<>(List.of(args));
         line.addAll(List.of("--config", fixture.config.toString()));
+        return runExactly(line);
+    }
+
+    /** Runs {@code line} as it is, without adding the fixture's {@code --config}. */
+    private int runExactly(List<String> line) {
+        out = new ByteArrayOutputStream();
+        err = new ByteArrayOutputStream();
         return Main.run(line.toArray(String[]::new), new PrintStream(out, true,
                 StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     }
