@@ -36,17 +36,21 @@ public final class Settler {
     }
 
     public Path failed(Path workFile, String spoolId, String reason) throws IOException {
-        String text = reason + "\n\nspool id " + spoolId + "; after fixing the cause, try again"
-                + " with: " + requeueHint(workFile.getFileName().toString()) + "\n";
         Path partial = spool.tmp().resolve("." + spoolId + ".reason.tmp");
-        Files.writeString(partial, text, StandardCharsets.UTF_8);
         String name = workFile.getFileName().toString();
         // both moves refuse to replace, so two daemons failing one name never mix reasons
         for (int n = 0; n < 100; n++) {
             Path target = spool.failed().resolve(n == 0 ? name
                     : name + "." + spoolId + (n == 1 ? "" : "-" + n));
+            if (Files.exists(target)) {
+                continue;
+            }
+            // written for each name tried: the requeue hint must name the file that is moved
+            String text = reason + "\n\nspool id " + spoolId + "; after fixing the cause, try"
+                    + " again with: " + requeueHint(target.getFileName().toString()) + "\n";
+            Files.writeString(partial, text, StandardCharsets.UTF_8);
             Path reasonFile = target.resolveSibling(target.getFileName() + ".reason");
-            if (Files.exists(target) || !Spool.moveNoReplace(partial, reasonFile)) {
+            if (!Spool.moveNoReplace(partial, reasonFile)) {
                 continue;
             }
             if (Spool.moveNoReplace(workFile, target)) {
@@ -56,7 +60,6 @@ public final class Settler {
                 throw new IOException("cannot move " + workFile + " to failed/: it is gone");
             }
             Files.deleteIfExists(reasonFile);
-            Files.writeString(partial, text, StandardCharsets.UTF_8);
         }
         Files.deleteIfExists(partial);
         throw new IOException("no free name for " + name + " in " + spool.failed());

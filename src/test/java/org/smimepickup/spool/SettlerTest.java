@@ -64,6 +64,17 @@ class SettlerTest {
     }
 
     @Test
+    void requeueHintNamesTheFileAsItIsInFailedWhenItsNameWasTaken() throws IOException {
+        Files.writeString(spool.failed().resolve("same.eml"), "earlier");
+        Path work = Files.writeString(spool.work().resolve("same.eml"), "later");
+
+        settler.failed(work, "id6", "later reason");
+
+        assertThat(spool.failed().resolve("same.eml.id6.reason")).content()
+                .endsWith(" requeue same.eml.id6\n");
+    }
+
+    @Test
     void orphanReasonAloneAlsoKeepsItsName() throws IOException {
         Files.writeString(spool.failed().resolve("x.eml.reason"), "earlier reason");
         Path work = Files.writeString(spool.work().resolve("x.eml"), "input");
