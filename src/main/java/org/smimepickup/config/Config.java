@@ -21,8 +21,9 @@ import org.smimepickup.smime.KeyTransport;
 import org.smimepickup.smime.CryptoEngine;
 
 /**
- * The effective configuration: {@code key = value} lines, {@code #} comments, every key with a
- * default (see {@code conf/smime-pickup.conf}). Unknown keys are refused so that a typo cannot
+ * The effective configuration: {@code key = value} lines, {@code #} comments (whole lines, or
+ * after a blank at the end of a line), every key with a default (see
+ * {@code conf/smime-pickup.conf}). Unknown keys are refused so that a typo cannot
  * silently fall back to a default. Relative paths are taken from the config file's folder.
  * Immutable.
  */
@@ -119,6 +120,7 @@ public final class Config {
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
+            line = withoutComment(line);
             int eq = line.indexOf('=');
             if (eq <= 0) {
                 throw new ConfigException(file + " line " + (n + 1)
@@ -140,6 +142,20 @@ public final class Config {
         Config config = new Config(file.toAbsolutePath(), values);
         config.validate();
         return config;
+    }
+
+    /**
+     * {@code line} without its trailing comment: a {@code #} after a space or tab, and the blanks
+     * before it. A {@code #} right after another character stays in the value ({@code a#b}).
+     */
+    private static String withoutComment(String line) {
+        for (int i = 1; i < line.length(); i++) {
+            char before = line.charAt(i - 1);
+            if (line.charAt(i) == '#' && (before == ' ' || before == '\t')) {
+                return line.substring(0, i).strip();
+            }
+        }
+        return line;
     }
 
     private void validate() throws ConfigException {

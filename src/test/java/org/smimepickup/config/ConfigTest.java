@@ -66,6 +66,27 @@ class ConfigTest {
         assertThat(config.pickupStagingDir()).isEqualTo(dir.resolve("out/.pickup.staging"));
     }
 
+    @Test
+    void commentAfterAValueIsNotPartOfIt() throws Exception {
+        Path file = write("mode = sign   # signatures only\nrescan.seconds = 7\t# faster\n"
+                + "spool.dir = spool#1 # a hash inside a value stays\n");
+
+        Config config = Config.load(file);
+
+        assertThat(config.mode()).isEqualTo(Mode.SIGN);
+        assertThat(config.rescanSeconds()).isEqualTo(7);
+        assertThat(config.spoolDir()).isEqualTo(dir.resolve("spool#1"));
+    }
+
+    @Test
+    void badValueIsShownWithoutItsComment() throws IOException {
+        Path file = write("rescan.seconds = often  # every few seconds\n");
+
+        assertThatThrownBy(() -> Config.load(file)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("rescan.seconds = often: expected a whole number")
+                .hasMessageNotContaining("every few seconds");
+    }
+
     private Path write(String text) throws IOException {
         Path file = dir.resolve("test.conf");
         Files.writeString(file, text);
