@@ -1,6 +1,8 @@
 package org.smimepickup.service;
 
+import org.tinylog.Logger;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Turns SIGHUP into a reload request, as {@code systemctl reload} (ExecReload=kill -HUP) and
@@ -13,8 +15,25 @@ public final class ReloadSignal {
     private ReloadSignal() {
     }
 
-    /** Calls {@code daemon.requestReload()} on every SIGHUP from now on. */
+    /**
+     * Calls {@code daemon.requestReload()} on every SIGHUP from now on, or says in one warning
+     * why SIGHUP cannot reload this process; the daemon runs on either way.
+     */
     public static void install(Daemon daemon) {
-        Signal.handle(new Signal("HUP"), signal -> daemon.requestReload());
+        SignalHandler previous;
+        try {
+            previous = Signal.handle(new Signal("HUP"), signal -> daemon.requestReload());
+        } catch (IllegalArgumentException e) {
+            // HotSpot refuses HUP under -Xrs, where the signal keeps its default action: exit
+            Logger.warn("reload: the JVM keeps SIGHUP (-Xrs?): {}; kill -HUP does not reload"
+                    + " and may end the daemon: reload with a restart", e.getMessage());
+            return;
+        }
+        // HotSpot leaves a HUP ignored by the parent ignored, accepts the handler and reports
+        // the old disposition: the handler would never run
+        if (previous == SignalHandler.SIG_IGN) {
+            Logger.warn("reload: SIGHUP is ignored by the parent process (nohup?), so kill -HUP"
+                    + " does nothing: reload with a restart");
+        }
     }
 }

@@ -110,9 +110,16 @@ public final class ServiceFixture {
 
     /** Starts {@code smime-pickup COMMAND --config FILE} as its own JVM. */
     public Process start(String command, Map<String, String> environment) throws IOException {
-        List<String> line = List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classPath(),
-                "org.smimepickup.cli.Main", command, "--config", config.toString());
+        return start(List.of(), command, environment);
+    }
+
+    /** As {@link #start(String, Map)}, through {@code launcher} (e.g. {@code nohup}). */
+    public Process start(List<String> launcher, String command, Map<String, String> environment)
+            throws IOException {
+        List<String> line = new ArrayList<>(launcher);
+        line.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classPath(),
+                "org.smimepickup.cli.Main", command, "--config", config.toString()));
         ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true)
                 .redirectOutput(root.resolve(command + ".log").toFile());
         builder.environment().remove("NOTIFY_SOCKET");

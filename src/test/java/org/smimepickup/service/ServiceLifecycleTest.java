@@ -101,6 +101,29 @@ class ServiceLifecycleTest {
     }
 
     @Test
+    void underNohupTheStartUpSaysOnceThatSighupCannotReload() throws Exception {
+        ServiceFixture fixture = ServiceFixture.create(dir.resolve("svc"), "mode = sign");
+        daemon = fixture.start(List.of("nohup"), "run", Map.of());
+
+        processed(fixture, "one.eml", 1);
+
+        assertThat(fixture.log("run").lines().filter(line -> line.contains("SIGHUP")))
+                .singleElement().asString()
+                .contains("WARN reload: SIGHUP is ignored by the parent process (nohup?)")
+                .endsWith("reload with a restart");
+    }
+
+    @Test
+    void withXrsTheDaemonStillStartsAndSaysThatSighupCannotReload() throws Exception {
+        ServiceFixture fixture = ServiceFixture.create(dir.resolve("svc"), "mode = sign");
+        daemon = fixture.start("run", Map.of("JAVA_TOOL_OPTIONS", "-Xrs"));
+
+        processed(fixture, "one.eml", 1);
+
+        assertThat(fixture.log("run")).contains("WARN reload: the JVM keeps SIGHUP (-Xrs?)");
+    }
+
+    @Test
     void sigtermInTheMiddleOfABatchLosesNothing() throws Exception {
         int batch = 40;
         ServiceFixture fixture = ServiceFixture.create(dir.resolve("svc"),
