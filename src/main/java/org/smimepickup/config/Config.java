@@ -120,7 +120,6 @@ public final class Config {
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            line = withoutComment(line);
             int eq = line.indexOf('=');
             if (eq <= 0) {
                 throw new ConfigException(file + " line " + (n + 1)
@@ -131,7 +130,9 @@ public final class Config {
                 throw new ConfigException(file + " line " + (n + 1) + ": unknown key '" + key
                         + "' (see conf/smime-pickup.conf for the keys)");
             }
-            values.put(key, line.substring(eq + 1).strip());
+            String value = line.substring(eq + 1).strip();
+            // a password is taken whole: cutting "abc #1" at the blank would fail AUTH
+            values.put(key, key.equals("smtp.password") ? value : withoutComment(value));
         }
         for (Map.Entry<String, String> e : ENVIRONMENT.entrySet()) {
             String v = environment.get(e.getKey());
@@ -145,17 +146,20 @@ public final class Config {
     }
 
     /**
-     * {@code line} without its trailing comment: a {@code #} after a space or tab, and the blanks
-     * before it. A {@code #} right after another character stays in the value ({@code a#b}).
+     * {@code value} without its trailing comment: a {@code #} after a space or tab (or first),
+     * and the blanks before it. A {@code #} right after another character stays ({@code a#b}).
      */
-    private static String withoutComment(String line) {
-        for (int i = 1; i < line.length(); i++) {
-            char before = line.charAt(i - 1);
-            if (line.charAt(i) == '#' && (before == ' ' || before == '\t')) {
-                return line.substring(0, i).strip();
+    private static String withoutComment(String value) {
+        if (value.startsWith("#")) {
+            return "";
+        }
+        for (int i = 1; i < value.length(); i++) {
+            char before = value.charAt(i - 1);
+            if (value.charAt(i) == '#' && (before == ' ' || before == '\t')) {
+                return value.substring(0, i).strip();
             }
         }
-        return line;
+        return value;
     }
 
     private void validate() throws ConfigException {

@@ -79,6 +79,17 @@ class ConfigTest {
     }
 
     @Test
+    void smtpPasswordIsTakenWholeEvenWithABlankAndAHash() throws Exception {
+        Path file = write("delivery = smtp\nsmtp.host = 127.0.0.1  # the local MTA\n"
+                + "smtp.tls = starttls\nsmtp.user = relay\nsmtp.password = pa ss #1\n");
+
+        Config config = Config.load(file, java.util.Map.of());
+
+        assertThat(config.smtp().host()).isEqualTo("127.0.0.1");
+        assertThat(config.smtp().password()).isEqualTo("pa ss #1");
+    }
+
+    @Test
     void badValueIsShownWithoutItsComment() throws IOException {
         Path file = write("rescan.seconds = often  # every few seconds\n");
 
