@@ -8,14 +8,20 @@ import java.security.PrivateKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.Collections;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.DERSet;
+import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.AttributeTable;
+import org.bouncycastle.asn1.cms.CMSAttributes;
 import org.bouncycastle.asn1.cms.IssuerAndSerialNumber;
+import org.bouncycastle.asn1.cms.Time;
 import org.bouncycastle.asn1.smime.SMIMECapabilitiesAttribute;
 import org.bouncycastle.asn1.smime.SMIMECapability;
 import org.bouncycastle.asn1.smime.SMIMECapabilityVector;
@@ -30,6 +36,7 @@ import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
 import org.bouncycastle.cms.SignerInfoGenerator;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.RuntimeOperatorException;
@@ -61,8 +68,11 @@ public final class SmimeSigner {
             Collections.synchronizedMap(new WeakHashMap<>());
     private static final Map<String, AlgorithmIdentifier> ALGORITHMS = new ConcurrentHashMap<>();
 
+    private static volatile SigningTime signingTime;
+
     private final DigestAlgorithm digest;
     private final CryptoEngine engine;
+    private volatile Prepared last;
 
     public SmimeSigner() {
         this(DigestAlgorithm.SHA256, CryptoEngine.AUTO);
@@ -136,17 +146,19 @@ public final class SmimeSigner {
     private byte[] signature(Body entity, SigningIdentity identity, DigestAlgorithm digest,
             boolean encapsulate) throws PermanentFailure {
         try {
-            String algorithm = digest.signatureAlgorithm(identity.key().getAlgorithm());
-            ContentSigner signer = contentSigner(identity, digest, algorithm);
-            SignerInfoGenerator info = new JcaSignerInfoGeneratorBuilder(
-                    new JcaDigestCalculatorProviderBuilder().build())
+            Prepared prepared = prepared(identity, digest);
+            ASN1EncodableVector attributes = new ASN1EncodableVector();
+            for (ASN1Encodable attribute : prepared.smimeAttributes()) {
+                attributes.add(attribute);
+            }
+            attributes.add(signingTimeNow());
+            SignerInfoGenerator info = new JcaSignerInfoGeneratorBuilder(prepared.digests())
                     .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(
-                            new AttributeTable(smimeAttributes(identity.certificate()))))
-                    .build(signer, identity.certificate());
+                            new AttributeTable(attributes)))
+                    .build(contentSigner(identity, digest, prepared), prepared.certificate());
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
             generator.addSignerInfoGenerator(info);
-            generator.addCertificates(CERTIFICATES.computeIfAbsent(identity.chain(),
-                    SmimeSigner::certificateStore));
+            generator.addCertificates(prepared.chain());
             return generator.generate(new BodyContent(entity), encapsulate)
                     .getEncoded("DER");
         } catch (OperatorCreationException | CMSException | CertificateEncodingException
@@ -157,17 +169,63 @@ public final class SmimeSigner {
     }
 
     /**
+     * What signing with {@code identity} needs besides the message. Kept for the identity used
+     * last, compared by reference: SigningKeys hands out one object per key file version, and
+     * a campaign signs with one key, so the certificate is parsed and the attributes are built
+     * once instead of for every message.
+     */
+    private Prepared prepared(SigningIdentity identity, DigestAlgorithm digest)
+            throws CertificateEncodingException, OperatorCreationException {
+        Prepared last = this.last;
+        if (last != null && last.identity() == identity && last.digest() == digest) {
+            return last;
+        }
+        String algorithm = digest.signatureAlgorithm(identity.key().getAlgorithm());
+        Optional<OpensslKey> openssl = engine.usesOpenssl()
+                ? OPENSSL_KEYS.computeIfAbsent(identity.key(), key -> load(identity, digest))
+                : Optional.empty();
+        Prepared prepared = new Prepared(identity, digest, algorithm, openssl,
+                new JcaX509CertificateHolder(identity.certificate()),
+                smimeAttributes(identity.certificate()),
+                CERTIFICATES.computeIfAbsent(identity.chain(), SmimeSigner::certificateStore),
+                new JcaDigestCalculatorProviderBuilder().build());
+        this.last = prepared;
+        return prepared;
+    }
+
+    /**
+     * The signingTime attribute, made once a second: BouncyCastle formats each one it makes
+     * through a new date formatter, a cost per message for a value that changes once a second.
+     */
+    private static Attribute signingTimeNow() {
+        long second = System.currentTimeMillis() / 1000;
+        SigningTime made = signingTime;
+        if (made == null || made.second() != second) {
+            made = new SigningTime(second, new Attribute(CMSAttributes.signingTime,
+                    new DERSet(new Time(new Date(second * 1000)))));
+            signingTime = made;
+        }
+        return made.attribute();
+    }
+
+    private record SigningTime(long second, Attribute attribute) {
+    }
+
+    private record Prepared(SigningIdentity identity, DigestAlgorithm digest, String algorithm,
+            Optional<OpensslKey> openssl, X509CertificateHolder certificate,
+            ASN1Encodable[] smimeAttributes, Store<X509CertificateHolder> chain,
+            DigestCalculatorProvider digests) {
+    }
+
+    /**
      * The signer of the signed attributes. OpenSSL where the engine allows and the key passed its
      * check; otherwise the JDK, whose RSA and SHA-2 use CPU intrinsics and are faster than
      * BouncyCastle's.
      */
     private ContentSigner contentSigner(SigningIdentity identity, DigestAlgorithm digest,
-            String algorithm) throws OperatorCreationException {
-        if (!engine.usesOpenssl()) {
-            return new JcaContentSignerBuilder(algorithm).build(identity.key());
-        }
-        Optional<OpensslKey> openssl = OPENSSL_KEYS.computeIfAbsent(identity.key(),
-                key -> load(identity, digest));
+            Prepared prepared) throws OperatorCreationException {
+        String algorithm = prepared.algorithm();
+        Optional<OpensslKey> openssl = prepared.openssl();
         if (openssl.isEmpty()) {
             return new JcaContentSignerBuilder(algorithm).build(identity.key());
         }
@@ -220,18 +278,16 @@ public final class SmimeSigner {
     }
 
     /** SMIMECapabilities (what we can decrypt) and which certificate to encrypt back to. */
-    private static ASN1EncodableVector smimeAttributes(X509Certificate certificate)
+    private static ASN1Encodable[] smimeAttributes(X509Certificate certificate)
             throws CertificateEncodingException {
         SMIMECapabilityVector capabilities = new SMIMECapabilityVector();
         capabilities.addCapability(SMIMECapability.aES256_CBC);
         capabilities.addCapability(SMIMECapability.aES192_CBC);
         capabilities.addCapability(SMIMECapability.aES128_CBC);
-        ASN1EncodableVector attributes = new ASN1EncodableVector();
-        attributes.add(new SMIMECapabilitiesAttribute(capabilities));
         JcaX509CertificateHolder holder = new JcaX509CertificateHolder(certificate);
-        attributes.add(new SMIMEEncryptionKeyPreferenceAttribute(
-                new IssuerAndSerialNumber(holder.getIssuer(), holder.getSerialNumber())));
-        return attributes;
+        return new ASN1Encodable[] {new SMIMECapabilitiesAttribute(capabilities),
+            new SMIMEEncryptionKeyPreferenceAttribute(new IssuerAndSerialNumber(
+                    holder.getIssuer(), holder.getSerialNumber()))};
     }
 
     private static Store<X509CertificateHolder> certificateStore(List<X509Certificate> chain) {

@@ -170,6 +170,53 @@ class CryptoEngineTest {
 
     @ParameterizedTest
     @EnumSource(CryptoEngine.class)
+    void oneSignerTakingTurnsWithTwoKeysSignsEachMessageWithItsOwnKeyAndTheTimeOfSigning(
+            CryptoEngine engine) throws Exception {
+        ExternalTool.require("openssl", "apt-get install openssl");
+        DemoPki.Issued second = ca.issue("second@sender.example", 30);
+        Path caFile = dir.resolve("ca.crt");
+        DemoPki.writePem(caFile, false, ca.caCertificate());
+        SmimeSigner signer = new SmimeSigner(DigestAlgorithm.SHA256, engine);
+
+        List<DemoPki.Issued> turns = List.of(author, second, author, second);
+        for (int i = 0; i < turns.size(); i++) {
+            DemoPki.Issued who = turns.get(i);
+            SigningIdentity identity = new SigningIdentity(who.address(),
+                    who.keys().getPrivate(), who.certificate(), List.of(who.certificate()));
+            long before = System.currentTimeMillis() / 1000;
+            byte[] signed = signer.sign(ENTITY, identity, DigestAlgorithm.SHA256, false);
+            long after = System.currentTimeMillis() / 1000;
+
+            Path file = write("turn-" + i + ".eml", signed);
+            ExternalTool.Result verified = OpensslCms.verify(file, caFile, false);
+            assertThat(verified.ok()).as("turn %d verifies: %s", i, verified.lastWords())
+                    .isTrue();
+            String printed = OpensslCms.print(file);
+            assertThat(printed).as("turn %d is signed by %s", i, who.address())
+                    .contains("serialNumber: " + serialAsOpensslPrints(who));
+            java.util.regex.Matcher time = java.util.regex.Pattern.compile(
+                    "UTCTIME:(\\w{3} +\\d+ \\d\\d:\\d\\d:\\d\\d \\d{4}) GMT")
+                    .matcher(printed);
+            assertThat(time.find()).as("turn %d has a signing time", i).isTrue();
+            long signedAt = java.time.LocalDateTime.parse(time.group(1).replaceAll(" +", " "),
+                    java.time.format.DateTimeFormatter.ofPattern("MMM d HH:mm:ss yyyy",
+                            java.util.Locale.ROOT)).toEpochSecond(java.time.ZoneOffset.UTC);
+            assertThat(signedAt).as("turn %d signing time", i).isBetween(before, after);
+            if (i == 1) {
+                Thread.sleep(1100); // the next turns must carry a later time, not a kept one
+            }
+        }
+    }
+
+    private static String serialAsOpensslPrints(DemoPki.Issued who) {
+        java.math.BigInteger serial = who.certificate().getSerialNumber();
+        // openssl -print shows small serials in decimal and large ones as 0x hex
+        return serial.bitLength() < 64 ? serial.toString() : "0x" + serial.toString(16)
+                .toUpperCase(java.util.Locale.ROOT);
+    }
+
+    @ParameterizedTest
+    @EnumSource(CryptoEngine.class)
     void anEcP384KeySignsWithAtLeastSha384WhateverTheConfig(CryptoEngine engine)
             throws Exception {
         ExternalTool.require("openssl", "apt-get install openssl");
