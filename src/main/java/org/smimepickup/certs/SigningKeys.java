@@ -30,10 +30,12 @@ public final class SigningKeys {
     private final Path dir;
     private final Set<PosixFilePermission> allowedMode;
     private final TrustAnchors trust;
-    private final AddressIndex keys;
-    private final AddressIndex certs;
-    private final AddressIndex stores;
-    private final AddressIndex passwords;
+    /** The kinds of file in keys.dir, in the order {@link #files} lists them. */
+    private static final int P12 = 0;
+    private static final int PEM = 1;
+    private static final int CRT = 2;
+    private static final int PASS = 3;
+    private final AddressIndex files;
     private final ConcurrentHashMap<Path, Loaded> cache = new ConcurrentHashMap<>();
 
     /** A loaded identity and its last check, redone every minute so expiry is noticed. */
@@ -71,23 +73,21 @@ public final class SigningKeys {
         this.dir = dir;
         this.allowedMode = allowedMode;
         this.trust = trust;
-        this.keys = new AddressIndex(dir, ".pem");
-        this.certs = new AddressIndex(dir, ".crt");
-        this.stores = new AddressIndex(dir, ".p12");
-        this.passwords = new AddressIndex(dir, ".pass");
+        this.files = new AddressIndex(dir, ".p12", ".pem", ".crt", ".pass");
     }
 
     /** The identity that signs for {@code address}, or a failure that says what to add. */
     public SigningIdentity find(String address) throws PermanentFailure {
-        Path store = stores.find(address);
-        Path keyFile = store != null ? store : keys.find(address);
-        Path certFile = store != null ? store : certs.find(address);
+        Path[] named = files.find(address);
+        Path store = named[P12];
+        Path keyFile = store != null ? store : named[PEM];
+        Path certFile = store != null ? store : named[CRT];
         if (keyFile == null || certFile == null) {
             throw new PermanentFailure("no key for " + Addresses.printable(address)
                     + ": expected <address>.pem and <address>.crt, or <address>.p12, in"
                     + " keys.dir " + dir);
         }
-        Path passFile = passwords.find(address);
+        Path passFile = named[PASS];
         Loaded loaded;
         for (int attempt = 1; ; attempt++) {
             FileTime keyTime = modified(keyFile);
@@ -141,7 +141,7 @@ public final class SigningKeys {
             return CertificateReport.of("signing", dir.resolve(address),
                     identity.certificate(), List.of());
         } catch (PermanentFailure e) {
-            Path certFile = certs.find(address);
+            Path certFile = files.find(address)[CRT];
             try {
                 X509Certificate certificate = PemFiles.certificates(certFile).get(0);
                 return CertificateReport.of("signing", certFile, certificate,
@@ -155,8 +155,9 @@ public final class SigningKeys {
 
     /** Every address with a PEM pair or a PKCS#12 file. */
     public List<String> addresses() {
-        java.util.Set<String> found = new java.util.TreeSet<>(stores.all().keySet());
-        keys.all().keySet().stream().filter(a -> certs.find(a) != null).forEach(found::add);
+        java.util.Set<String> found = new java.util.TreeSet<>(files.all(P12).keySet());
+        java.util.Set<String> certificates = files.all(CRT).keySet();
+        files.all(PEM).keySet().stream().filter(certificates::contains).forEach(found::add);
         return List.copyOf(found);
     }
 
