@@ -25,29 +25,33 @@ public final class Gpgsm implements AutoCloseable {
         Files.writeString(home.resolve("gpgsm.conf"),
                 "disable-crl-checks\ndisable-dirmngr\ndisable-policy-checks\n");
         Files.writeString(home.resolve("gpg-agent.conf"), "allow-loopback-pinentry\n");
-        importOrFail(List.of("--import", pki.caCertificate().toString()), null);
+        importOrFail(() -> List.of("--import", pki.caCertificate().toString()), null);
         Files.writeString(home.resolve("trustlist.txt"), fingerprint(pki.caCertificate())
                 + " S relax\n");
         for (TestPki.Identity identity : pki.identities()) {
-            Path p12 = pki.pkcs12(identity, home, true);
-            importOrFail(List.of("--pinentry-mode", "loopback", "--passphrase-fd", "0",
-                    "--import", p12.toString()), PASSPHRASE);
+            // a fresh PKCS#12 file (a new random salt) for every attempt: gpgsm 2.2 was seen to
+            // refuse a file openssl had made with the right passphrase ("possibly bad
+            // passphrase given") and then the same file on every retry, so the fault went with
+            // the file, not with the agent
+            importOrFail(() -> List.of("--pinentry-mode", "loopback", "--passphrase-fd", "0",
+                    "--import", pki.pkcs12(identity, home, true).toString()), PASSPHRASE);
         }
     }
 
     /**
-     * Imports, tried up to three times: on a loaded machine gpgsm may give up waiting for the
-     * gpg-agent it has just started, and an agent once seen to hand gpgsm an empty passphrase
-     * for a PKCS#12 file kept doing so; each retry starts a fresh agent. Importing again is
-     * harmless.
+     * Imports, tried up to four times, each with a fresh gpg-agent and the arguments made anew:
+     * on a loaded machine gpgsm may give up waiting for the agent it has just started.
+     * Importing again is harmless.
      */
-    private void importOrFail(List<String> args, byte[] stdin) {
+    private void importOrFail(java.util.function.Supplier<List<String>> args, byte[] stdin) {
         agent("--launch");
-        ExternalTool.Result result = call(args, stdin);
-        for (int attempt = 1; attempt < 3 && !imported(result); attempt++) {
+        ExternalTool.Result result = call(args.get(), stdin);
+        for (int attempt = 1; attempt < 4 && !imported(result); attempt++) {
+            System.err.println("gpgsm import attempt " + attempt + " failed, trying again: "
+                    + result.lastWords());
             agent("--kill");
             agent("--launch");
-            result = call(args, stdin);
+            result = call(args.get(), stdin);
         }
         if (!result.ok() && imported(result)) {
             // gpgsm 2.2 can exit 2 after a complete import (a warning on a loaded machine);
