@@ -28,6 +28,7 @@ test: build
 	mvn -B --no-transfer-progress test
 
 # The daemon against an `openssl cms` loop on the same inputs, side by side (about 3 minutes).
+# BENCH_OPTS=-Dbench.workers=N runs the daemons with N workers instead of the default.
 # Installs Postfix's smtp-sink (Debian postfix, left unconfigured) for the SMTP figure.
 bench: build
 	command -v smtp-sink >/dev/null || [ -x /usr/sbin/smtp-sink ] || \
@@ -35,7 +36,7 @@ bench: build
 	    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix >/dev/null) || \
 	    echo "smtp-sink not installed: the SMTP figure is skipped"
 	$(MVN) test-compile
-	java -cp "target/smime-pickup.jar:target/lib/*:target/test-classes" \
+	java $(BENCH_OPTS) -cp "target/smime-pickup.jar:target/lib/*:target/test-classes" \
 	    org.smimepickup.bench.Benchmark .
 
 # The fault suite at full size: SIGKILL 20 times during 10,000 messages (pickup and SMTP), a

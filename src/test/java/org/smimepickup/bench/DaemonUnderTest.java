@@ -45,6 +45,8 @@ final class DaemonUnderTest implements AutoCloseable {
         String config = "spool.dir = " + spool + "\nkeys.dir = " + keys.keysDir()
                 + "\ncerts.dir = " + keys.certsDir() + "\nmode = sign+encrypt\npickup.dir = "
                 + pickup + "\nrescan.seconds = 5\ndelivery = " + delivery + "\n"
+                // the default worker count unless the run asks for another (-Dbench.workers=N)
+                + "workers = " + Integer.getInteger("bench.workers", 0) + "\n"
                 + (smtpPort == null ? "" : "smtp.host = 127.0.0.1\nsmtp.port = " + smtpPort
                         + "\nsmtp.tls = none\n");
         Path file = dir.resolve("bench.conf");
