@@ -3,7 +3,6 @@ package org.smimepickup.service;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Semaphore;
 import org.smimepickup.failure.PermanentFailure;
 import org.smimepickup.failure.TemporaryFailure;
 import org.smimepickup.message.Addresses;
@@ -19,9 +18,8 @@ import org.tinylog.Logger;
  * Thread-safe.
  */
 final class Dispatcher {
-    /** Messages above this size are processed one at a time, so that two never share the heap. */
-    private static final long LARGE_BYTES = Runtime.getRuntime().maxMemory() / 16;
-    private static final Semaphore LARGE_SLOT = new Semaphore(1);
+    /** Shared by every dispatcher of the process: a reload must not double the budget. */
+    private static final HeapBudget HEAP = HeapBudget.ofThisJvm();
     private final Spool spool;
     private final Settler settler;
     private final Pipeline pipeline;
@@ -61,19 +59,14 @@ final class Dispatcher {
         if (previous != null) {
             deleteQuietly(RetryState.fileFor(dir.resolve(name)));
         }
-        boolean large = claim.size() > LARGE_BYTES;
-        if (large) {
-            LARGE_SLOT.acquireUninterruptibly();
-        }
+        int charge = HEAP.take(claim.size());
         try (claim) {
             long started = System.nanoTime();
             Outcome outcome = attempt(claim, ids.next(), previous);
             metrics.record(outcome, System.nanoTime() - started);
             return outcome;
         } finally {
-            if (large) {
-                LARGE_SLOT.release();
-            }
+            HEAP.giveBack(charge);
         }
     }
 

@@ -57,6 +57,33 @@ class LargeMessageTest {
         assertThat(sha256(leaves.get(leaves.size() - 1))).isEqualTo(sha256(attachment));
     }
 
+    @Test
+    void theLargeMessageAndTenMidSizedOnesDroppedTogetherAllGoThroughWithA128MegabyteHeap()
+            throws Exception {
+        TestPki pki = TestPki.demo(root.resolve("pki")).issueAll(List.of(CaseFiles.SENDER,
+                READER));
+        SpoolLayout layout = SpoolLayout.create(root.resolve("spool"))
+                .install(pki, List.of(CaseFiles.SENDER));
+        Random random = new Random(3);
+        byte[] big = new byte[18_750_000];
+        random.nextBytes(big);
+        layout.drop("big.eml", message(big));
+        for (int i = 0; i < 10; i++) {
+            byte[] mid = new byte[2_250_000];
+            random.nextBytes(mid);
+            layout.drop("mid-" + i + ".eml", message(mid));
+        }
+        Path config = layout.writeConfig();
+
+        int exit = runOnce(config, root.resolve("daemon.log"));
+
+        // the workers (sixteen on two cores) must not ask together for more heap than there is
+        String log = Files.readString(root.resolve("daemon.log"));
+        assertThat(log).doesNotContain("does not fit in memory");
+        assertThat(exit).as(log).isZero();
+        assertThat(layout.outputs()).hasSize(11);
+    }
+
     private static int runOnce(Path config, Path log) throws Exception {
         String classPath = System.getProperty("surefire.test.class.path",
                 System.getProperty("java.class.path"));
