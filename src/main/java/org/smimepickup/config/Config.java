@@ -131,8 +131,10 @@ public final class Config {
                         + "' (see conf/smime-pickup.conf for the keys)");
             }
             String value = line.substring(eq + 1).strip();
-            // a password is taken whole: cutting "abc #1" at the blank would fail AUTH
-            values.put(key, key.equals("smtp.password") ? value : withoutComment(value));
+            // a password is taken whole, as cutting "abc #1" at the blank would fail AUTH; only
+            // a value that starts with '#' is a comment (such a password goes in a file)
+            values.put(key, !key.equals("smtp.password") ? withoutComment(value)
+                    : value.startsWith("#") ? "" : value);
         }
         for (Map.Entry<String, String> e : ENVIRONMENT.entrySet()) {
             String v = environment.get(e.getKey());
@@ -163,6 +165,14 @@ public final class Config {
     }
 
     private void validate() throws ConfigException {
+        for (String key : List.of("spool.dir", "keys.dir", "certs.dir", "pickup.dir")) {
+            // an empty folder would be this file's own folder: the spool would take the config
+            // and its neighbours for messages
+            if (text(key).isEmpty()) {
+                throw new ConfigException(key + " is empty (a comment alone after '='?): name a"
+                        + " folder, or remove the line to use the default " + DEFAULTS.get(key));
+            }
+        }
         mode = parseMode();
         missingCert = parseMissingCert();
         cipher = parseCipher();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,29 @@ class ConfigTest {
 
         assertThat(config.smtp().host()).isEqualTo("127.0.0.1");
         assertThat(config.smtp().password()).isEqualTo("pa ss #1");
+    }
+
+    @Test
+    void aFolderKeyLeftEmptyOrWithOnlyACommentIsRefusedNotTakenAsThisFilesFolder()
+            throws IOException {
+        for (String key : List.of("spool.dir", "keys.dir", "certs.dir", "pickup.dir")) {
+            Path file = write(key + " =     # default\n");
+
+            assertThatThrownBy(() -> Config.load(file)).as(key)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith(key + " is empty")
+                    .hasMessageContaining("remove the line");
+        }
+    }
+
+    @Test
+    void anSmtpPasswordThatIsOnlyACommentIsNoPassword() throws IOException {
+        Path file = write("delivery = smtp\nsmtp.host = 127.0.0.1\nsmtp.user = relay\n"
+                + "smtp.password = # set in SMTP_PASSWORD\n");
+
+        assertThatThrownBy(() -> Config.load(file, java.util.Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("smtp.user is set but no password");
     }
 
     @Test
