@@ -25,8 +25,11 @@ public final class ReloadSignal {
             previous = Signal.handle(new Signal("HUP"), signal -> daemon.requestReload());
         } catch (IllegalArgumentException e) {
             // HotSpot refuses HUP under -Xrs, where the signal keeps its default action: exit
-            Logger.warn("reload: the JVM keeps SIGHUP (-Xrs?): {}; kill -HUP does not reload"
-                    + " and may end the daemon: reload with a restart", e.getMessage());
+            // -Xrs also drops the JVM's own TERM and INT handling: no shutdown hooks, no drain
+            Logger.warn("reload: the JVM keeps SIGHUP (-Xrs?): {}; kill -HUP ends the daemon"
+                    + " instead of reloading it, and kill -TERM stops it at once without"
+                    + " letting messages in flight finish (a message being sent by SMTP may"
+                    + " go twice): run without -Xrs", e.getMessage());
             return;
         }
         // HotSpot leaves a HUP ignored by the parent ignored, accepts the handler and reports
