@@ -47,7 +47,7 @@ public final class Settler {
             }
             // written for each name tried: the requeue hint must name the file that is moved
             String text = reason + "\n\nspool id " + spoolId + "; after fixing the cause, try"
-                    + " again with: " + requeueHint(target.getFileName().toString()) + "\n";
+                    + " again with: " + requeueHint(target) + "\n";
             Files.writeString(partial, text, StandardCharsets.UTF_8);
             Path reasonFile = target.resolveSibling(target.getFileName() + ".reason");
             if (!Spool.moveNoReplace(partial, reasonFile)) {
@@ -74,11 +74,14 @@ public final class Settler {
         return target;
     }
 
-    /** The requeue command line for {@code name}, ready to paste into a shell. */
-    private String requeueHint(String name) {
+    /** The requeue command line for {@code file} in failed/, ready to paste into a shell. */
+    private String requeueHint(Path file) {
         String config = configFile == null ? ""
                 : " --config " + shellWord(configFile.toString());
-        return "smime-pickup requeue" + config + " " + shellWord(name);
+        String name = file.getFileName().toString();
+        // a name such as "--all" would be read as an option: the full path cannot be
+        String argument = name.startsWith("-") ? file.toAbsolutePath().toString() : name;
+        return "smime-pickup requeue" + config + " " + shellWord(argument);
     }
 
     private static String shellWord(String word) {

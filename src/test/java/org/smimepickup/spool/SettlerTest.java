@@ -75,6 +75,19 @@ class SettlerTest {
     }
 
     @Test
+    void requeueHintOfANameThatLooksLikeAnOptionGivesTheFullPath() throws IOException {
+        Path work = Files.writeString(spool.work().resolve("--all"), "input");
+
+        settler.failed(work, "id7", "reason");
+
+        String hint = Files.readString(spool.failed().resolve("--all.reason"));
+        assertThat(hint).endsWith(" requeue " + spool.failed().resolve("--all")
+                .toAbsolutePath() + "\n");
+        assertThat(new org.smimepickup.service.Requeue(spool).resolve(spool.failed()
+                .resolve("--all").toAbsolutePath().toString())).isNotNull();
+    }
+
+    @Test
     void orphanReasonAloneAlsoKeepsItsName() throws IOException {
         Files.writeString(spool.failed().resolve("x.eml.reason"), "earlier reason");
         Path work = Files.writeString(spool.work().resolve("x.eml"), "input");
