@@ -415,14 +415,12 @@ public final class Config {
     }
 
     /**
-     * Worker threads; 0 in the file means eight per CPU. Under load a worker spends about three
-     * quarters of its time waiting for an fsync (its file's, or the pickup folder's), so with
-     * four per CPU both cores still idled a few per cent of the time; eight keep them busy and
-     * let more writes share each folder fsync.
+     * Worker threads; 0 in the file means four per CPU, because a worker spends most of its
+     * time waiting for fsync or the MTA, and overlapping those waits is what batches them.
      */
     public int workers() {
         int n = Integer.parseInt(text("workers"));
-        return n > 0 ? n : 8 * Math.max(1, Runtime.getRuntime().availableProcessors());
+        return n > 0 ? n : 4 * Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
     public int rescanSeconds() {
