@@ -11,8 +11,11 @@ import java.util.concurrent.Semaphore;
  * Thread-safe.
  */
 final class HeapBudget {
-    /** Heap a message needs for each byte of input, with room for the copies named above. */
-    static final int BYTES_PER_INPUT_BYTE = 6;
+    /**
+     * Heap a message needs for each byte of input, with room for the copies named above and
+     * for the growth of BouncyCastle's buffers: six was seen to be too few with -Xmx128m.
+     */
+    static final int BYTES_PER_INPUT_BYTE = 16;
     /** The least a message is charged: parsing and CMS objects cost something at any size. */
     private static final long FLOOR_BYTES = 64 * 1024;
     private static final int UNIT = 1024;
@@ -26,9 +29,9 @@ final class HeapBudget {
         this.free = new Semaphore(units, true);
     }
 
-    /** The budget of this JVM: three fifths of its maximum heap. */
+    /** The budget of this JVM: half its maximum heap. */
     static HeapBudget ofThisJvm() {
-        return new HeapBudget(Runtime.getRuntime().maxMemory() / 5 * 3);
+        return new HeapBudget(Runtime.getRuntime().maxMemory() / 2);
     }
 
     /** Waits until a message of {@code size} bytes fits; returns what to give back. */

