@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.LinkOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -68,9 +70,30 @@ public final class Requeue {
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file + " (taken up by the daemon meanwhile?)");
         }
-        Path target = Spool.moveInto(file, spool.inbox(), "requeued");
-        Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".reason"));
-        Files.deleteIfExists(RetryState.fileFor(file));
+        // the reason and retry state go aside first: once the file is in the inbox the daemon
+        // may fail or defer it again at once, under the same name, and its new reason must
+        // neither be deleted here nor push the file to a new name in failed/
+        List<Path[]> aside = new ArrayList<>();
+        for (Path side : List.of(file.resolveSibling(file.getFileName() + ".reason"),
+                RetryState.fileFor(file))) {
+            if (Files.exists(side, LinkOption.NOFOLLOW_LINKS)) {
+                Path hidden = side.resolveSibling("." + side.getFileName() + ".requeued");
+                Files.move(side, hidden, StandardCopyOption.REPLACE_EXISTING);
+                aside.add(new Path[] {side, hidden});
+            }
+        }
+        Path target;
+        try {
+            target = Spool.moveInto(file, spool.inbox(), "requeued");
+        } catch (IOException e) {
+            for (Path[] moved : aside) {
+                Files.move(moved[1], moved[0]);
+            }
+            throw e;
+        }
+        for (Path[] moved : aside) {
+            Files.deleteIfExists(moved[1]);
+        }
         return target;
     }
 
