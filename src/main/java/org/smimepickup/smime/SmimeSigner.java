@@ -66,7 +66,6 @@ public final class SmimeSigner {
      */
     private static final Map<PrivateKey, Optional<OpensslKey>> OPENSSL_KEYS =
             Collections.synchronizedMap(new WeakHashMap<>());
-    private static final Map<String, AlgorithmIdentifier> ALGORITHMS = new ConcurrentHashMap<>();
 
     private static volatile SigningTime signingTime;
 
@@ -184,9 +183,10 @@ public final class SmimeSigner {
         Optional<OpensslKey> openssl = engine.usesOpenssl()
                 ? OPENSSL_KEYS.computeIfAbsent(identity.key(), key -> load(identity, digest))
                 : Optional.empty();
-        Prepared prepared = new Prepared(identity, digest, algorithm, openssl,
-                new JcaX509CertificateHolder(identity.certificate()),
-                smimeAttributes(identity.certificate()),
+        X509CertificateHolder certificate = new JcaX509CertificateHolder(identity.certificate());
+        Prepared prepared = new Prepared(identity, digest, algorithm,
+                new DefaultSignatureAlgorithmIdentifierFinder().find(algorithm), openssl,
+                certificate, smimeAttributes(certificate),
                 CERTIFICATES.computeIfAbsent(identity.chain(), SmimeSigner::certificateStore),
                 new JcaDigestCalculatorProviderBuilder().build());
         this.last = prepared;
@@ -212,7 +212,7 @@ public final class SmimeSigner {
     }
 
     private record Prepared(SigningIdentity identity, DigestAlgorithm digest, String algorithm,
-            Optional<OpensslKey> openssl, X509CertificateHolder certificate,
+            AlgorithmIdentifier signatureAlgorithm, Optional<OpensslKey> openssl, X509CertificateHolder certificate,
             ASN1Encodable[] smimeAttributes, Store<X509CertificateHolder> chain,
             DigestCalculatorProvider digests) {
     }
@@ -229,8 +229,7 @@ public final class SmimeSigner {
         if (openssl.isEmpty()) {
             return new JcaContentSignerBuilder(algorithm).build(identity.key());
         }
-        AlgorithmIdentifier id = ALGORITHMS.computeIfAbsent(algorithm,
-                name -> new DefaultSignatureAlgorithmIdentifierFinder().find(name));
+        AlgorithmIdentifier id = prepared.signatureAlgorithm();
         ByteArrayOutputStream signedAttributes = new ByteArrayOutputStream(512);
         return new ContentSigner() {
             @Override
@@ -278,16 +277,14 @@ public final class SmimeSigner {
     }
 
     /** SMIMECapabilities (what we can decrypt) and which certificate to encrypt back to. */
-    private static ASN1Encodable[] smimeAttributes(X509Certificate certificate)
-            throws CertificateEncodingException {
+    private static ASN1Encodable[] smimeAttributes(X509CertificateHolder certificate) {
         SMIMECapabilityVector capabilities = new SMIMECapabilityVector();
         capabilities.addCapability(SMIMECapability.aES256_CBC);
         capabilities.addCapability(SMIMECapability.aES192_CBC);
         capabilities.addCapability(SMIMECapability.aES128_CBC);
-        JcaX509CertificateHolder holder = new JcaX509CertificateHolder(certificate);
         return new ASN1Encodable[] {new SMIMECapabilitiesAttribute(capabilities),
             new SMIMEEncryptionKeyPreferenceAttribute(new IssuerAndSerialNumber(
-                    holder.getIssuer(), holder.getSerialNumber()))};
+                    certificate.getIssuer(), certificate.getSerialNumber()))};
     }
 
     private static Store<X509CertificateHolder> certificateStore(List<X509Certificate> chain) {
