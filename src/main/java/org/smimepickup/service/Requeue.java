@@ -74,18 +74,19 @@ public final class Requeue {
         // may fail or defer it again at once, under the same name, and its new reason must
         // neither be deleted here nor push the file to a new name in failed/
         List<Path[]> aside = new ArrayList<>();
-        for (Path side : List.of(file.resolveSibling(file.getFileName() + ".reason"),
-                RetryState.fileFor(file))) {
-            if (Files.exists(side, LinkOption.NOFOLLOW_LINKS)) {
-                Path hidden = side.resolveSibling("." + side.getFileName() + ".requeued");
-                Files.move(side, hidden, StandardCopyOption.REPLACE_EXISTING);
-                aside.add(new Path[] {side, hidden});
-            }
-        }
         Path target;
         try {
+            for (Path side : List.of(file.resolveSibling(file.getFileName() + ".reason"),
+                    RetryState.fileFor(file))) {
+                if (Files.exists(side, LinkOption.NOFOLLOW_LINKS)) {
+                    Path hidden = side.resolveSibling("." + side.getFileName() + ".requeued");
+                    Files.move(side, hidden, StandardCopyOption.REPLACE_EXISTING);
+                    aside.add(new Path[] {side, hidden});
+                }
+            }
             target = Spool.moveInto(file, spool.inbox(), "requeued");
         } catch (IOException e) {
+            // nothing moved: the reason and retry state go back beside the file
             for (Path[] moved : aside) {
                 Files.move(moved[1], moved[0]);
             }
