@@ -203,7 +203,11 @@ class CryptoEngineTest {
                             java.util.Locale.ROOT)).toEpochSecond(java.time.ZoneOffset.UTC);
             assertThat(signedAt).as("turn %d signing time", i).isBetween(before, after);
             if (i == 1) {
-                Thread.sleep(1100); // the next turns must carry a later time, not a kept one
+                // the next turns must carry a later time, not a kept one: wait for the second
+                // to turn instead of a fixed pause
+                while (System.currentTimeMillis() / 1000 <= after) {
+                    Thread.sleep(10);
+                }
             }
         }
     }
