@@ -5,9 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
-import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,8 +94,8 @@ final class DaemonUnderTest implements AutoCloseable {
 
     /**
      * Messages per second from the first rename into the inbox until the last one is through:
-     * its pickup file written, or (SMTP, no pickup file) the inbox and work/ empty of the batch;
-     * then every message of the batch must be in done/.
+     * its pickup file written, or (SMTP, no pickup file) its input moved to done/; then every
+     * message of the batch must be in done/.
      */
     double throughput(byte[] message, int count) throws IOException, InterruptedException {
         return measure(message, count);
@@ -109,19 +106,22 @@ final class DaemonUnderTest implements AutoCloseable {
         List<Path> staged = stage(message, count, batch);
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         double seconds;
-        try (Arrivals outputs = smtp ? null : new Arrivals(pickup)) {
+        // the batch is through when every pickup file is there, or (SMTP, no file to count)
+        // every input has moved to done/, which happens only after the server said 250
+        try (Arrivals outputs = smtp
+                ? new Arrivals(spool.resolve("done"), name -> name.startsWith(batch))
+                : new Arrivals(pickup, name -> name.endsWith(".eml"))) {
             long started = System.nanoTime();
             for (Path file : staged) {
                 Files.move(file, spool.resolve(file.getFileName().toString().substring(1)),
                         StandardCopyOption.ATOMIC_MOVE);
             }
-            // SMTP leaves no file to count: the batch is through when its inputs have left the
-            // inbox and work/, listed every 50 ms (costly for a big folder, so only here)
-            while (smtp ? inFlight(batch) > 0 : !outputs.awaitAtLeast(count, 50)) {
-                if (smtp) {
-                    Thread.sleep(50);
-                }
+            for (int polls = 1; !outputs.awaitAtLeast(count, 50); polls++) {
                 requireAlive(deadline, count);
+                // a message that failed never arrives: once a second, see whether any is left
+                if (polls % 20 == 0 && inFlight(batch) == 0) {
+                    break;
+                }
             }
             seconds = (System.nanoTime() - started) / 1e9;
         }
@@ -146,45 +146,6 @@ final class DaemonUnderTest implements AutoCloseable {
         if (System.nanoTime() > deadline) {
             throw new IllegalStateException(count + " messages not done in 5 minutes, see "
                     + log);
-        }
-    }
-
-    /**
-     * Counts the pickup files that appear, from inotify events: listing a folder of thousands
-     * of files every few milliseconds would take CPU from the daemon being measured. Falls back
-     * to listing when the kernel's event queue overflowed.
-     */
-    private static final class Arrivals implements AutoCloseable {
-        private final Path dir;
-        private final WatchService watcher;
-        private long seen;
-        private boolean overflowed;
-
-        Arrivals(Path dir) throws IOException {
-            this.dir = dir;
-            this.watcher = Benchmark.watch(dir);
-        }
-
-        /** Waits up to {@code millis} for events; true once {@code count} files are there. */
-        boolean awaitAtLeast(long count, long millis) throws InterruptedException {
-            WatchKey key = watcher.poll(millis, TimeUnit.MILLISECONDS);
-            for (; key != null; key = watcher.poll()) {
-                for (WatchEvent<?> event : key.pollEvents()) {
-                    if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
-                        overflowed = true;
-                    } else if (event.context() instanceof Path name
-                            && name.toString().endsWith(".eml")) {
-                        seen++;
-                    }
-                }
-                key.reset();
-            }
-            return (overflowed ? Benchmark.countFiles(dir) : seen) >= count;
-        }
-
-        @Override
-        public void close() throws IOException {
-            watcher.close();
         }
     }
 
@@ -250,7 +211,23 @@ final class DaemonUnderTest implements AutoCloseable {
             Files.write(file, message);
             staged.add(file);
         }
+        // the producer's writes go to disk now, not in the kernel's periodic writeback 30 s
+        // later, in the middle of some other run's measurement
+        syncFilesystem(tmp);
         return staged;
+    }
+
+    /** syncfs(2) on the filesystem holding {@code dir}, through coreutils' {@code sync -f}. */
+    private static void syncFilesystem(Path dir) throws IOException {
+        try {
+            Process sync = new ProcessBuilder("sync", "-f", dir.toString()).inheritIO().start();
+            if (sync.waitFor() != 0) {
+                throw new IOException("sync -f " + dir + " failed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted in sync -f", e);
+        }
     }
 
     /**
