@@ -84,6 +84,11 @@ final class Arrivals implements AutoCloseable {
         return (overflowed ? Benchmark.countFiles(dir, counted) : seen) >= count;
     }
 
+    /** Files counted from events so far. */
+    long seen() {
+        return seen;
+    }
+
     private void drain() throws IOException {
         while (true) {
             int n;
