@@ -496,8 +496,12 @@ public final class Config {
         for (Map.Entry<String, String> e : values.entrySet()) {
             String v = e.getValue() == null ? "" : e.getValue();
             out.append(e.getKey()).append(" = ")
-                    .append(e.getKey().equals("smtp.password") && !v.isEmpty() ? "****" : v)
-                    .append('\n');
+                    .append(e.getKey().equals("smtp.password") && !v.isEmpty() ? "****" : v);
+            if (e.getKey().equals("workers") && v.strip().equals("0")) {
+                // 0 means "from the CPU count": say what that comes to on this machine
+                out.append("  # ").append(workers()).append(" on this machine");
+            }
+            out.append('\n');
         }
         return out.toString();
     }

@@ -156,8 +156,10 @@ public final class Daemon {
                 StandardWatchEventKinds.ENTRY_MODIFY);
         Scheduler scheduler = DaemonJobs.start(this);
         rescan();
-        Logger.info("smime-pickup running: spool {} mode {} workers {} pickup {} keys by {}",
-                config.spoolDir(), config.mode(), config.workers(), config.pickupDir(),
+        String to = config.smtp() == null ? "pickup " + config.pickupDir()
+                : "smtp " + config.smtp().host() + ":" + config.smtp().port();
+        Logger.info("smime-pickup running: spool {} mode {} workers {} to {} keys by {}",
+                config.spoolDir(), config.mode(), config.workers(), to,
                 config.cryptoEngine().describe());
         notifier.ready(statusLine());
 

@@ -223,7 +223,7 @@ final class DaemonUnderTest implements AutoCloseable {
     }
 
     /** syncfs(2) on the filesystem holding {@code dir}, through coreutils' {@code sync -f}. */
-    private static void syncFilesystem(Path dir) throws IOException {
+    static void syncFilesystem(Path dir) throws IOException {
         try {
             Process sync = new ProcessBuilder("sync", "-f", dir.toString()).inheritIO().start();
             if (sync.waitFor() != 0) {

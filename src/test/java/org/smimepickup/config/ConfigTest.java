@@ -42,6 +42,16 @@ class ConfigTest {
     }
 
     @Test
+    void describeSaysWhatWorkersZeroComesTo() throws Exception {
+        int cpus = Runtime.getRuntime().availableProcessors();
+
+        assertThat(Config.load(write("workers = 0\n")).describe())
+                .contains("workers = 0  # " + 8 * cpus + " on this machine\n");
+        assertThat(Config.load(write("workers = 5\n")).describe())
+                .contains("workers = 5\n").doesNotContain("on this machine");
+    }
+
+    @Test
     void unknownKeyIsRefusedWithItsLineNumber() throws IOException {
         Path file = write("spool.dir = /tmp/x\nspool.dri = /tmp/y\n");
 
