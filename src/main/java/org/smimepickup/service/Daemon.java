@@ -157,7 +157,7 @@ public final class Daemon {
         Scheduler scheduler = DaemonJobs.start(this);
         rescan();
         String to = config.smtp() == null ? "pickup " + config.pickupDir()
-                : "smtp " + config.smtp().host() + ":" + config.smtp().port();
+                : config.smtp().describe();
         Logger.info("smime-pickup running: spool {} mode {} workers {} to {} keys by {}",
                 config.spoolDir(), config.mode(), config.workers(), to,
                 config.cryptoEngine().describe());

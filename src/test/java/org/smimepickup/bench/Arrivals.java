@@ -29,7 +29,10 @@ final class Arrivals implements AutoCloseable {
     private static final int IN_NONBLOCK = 04000;
     private static final int IN_CLOEXEC = 02000000;
     private static final short POLLIN = 1;
+    private static final short POLLERR = 8;
+    private static final short POLLNVAL = 0x20;
     private static final int EINTR = 4;
+    private static final int EAGAIN = 11;
 
     static {
         Native.register(NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
@@ -77,6 +80,10 @@ final class Arrivals implements AutoCloseable {
                     throw new IOException("poll: errno " + e.getErrorCode(), e);
                 }
             }
+            if ((pollFd.getShort(6) & (POLLERR | POLLNVAL)) != 0) {
+                // a broken descriptor would make every poll return at once: say so instead
+                throw new IOException("poll on the inotify descriptor of " + dir + " failed");
+            }
             drain();
         } else {
             sleep(millis);
@@ -93,10 +100,12 @@ final class Arrivals implements AutoCloseable {
         while (true) {
             int n;
             try {
-                n = read(fd, buffer, buffer.size());
+                n = (int) read(fd, buffer, buffer.size());
             } catch (LastErrorException e) {
-                // EAGAIN: the queue is empty
-                return;
+                if (e.getErrorCode() == EAGAIN) {
+                    return;
+                }
+                throw new IOException("read on inotify: errno " + e.getErrorCode(), e);
             }
             if (n <= 0) {
                 return;
@@ -147,7 +156,7 @@ final class Arrivals implements AutoCloseable {
     private static native int inotify_add_watch(int fd, String path, int mask)
             throws LastErrorException;
 
-    private static native int read(int fd, Memory buffer, long size) throws LastErrorException;
+    private static native long read(int fd, Memory buffer, long size) throws LastErrorException;
 
     private static native int poll(Memory fds, long count, int timeoutMillis)
             throws LastErrorException;

@@ -70,18 +70,10 @@ public final class Benchmark {
      * created costs several times as much, and the figures would depend on what ran before.
      */
     private void settle(Path dir) throws IOException, InterruptedException {
-        java.nio.file.FileStore store = Files.getFileStore(dir);
-        String device = Path.of(store.name()).getFileName().toString();
-        boolean journalled;
-        try (Stream<Path> journals = Files.list(Path.of("/proc/fs/jbd2"))) {
-            journalled = journals.anyMatch(j -> j.getFileName().toString()
-                    .startsWith(device + "-"));
-        } catch (IOException e) {
-            journalled = true;
-        }
         DaemonUnderTest.syncFilesystem(dir);
         int seconds = Integer.getInteger("bench.settleSeconds", 65);
-        if (store.type().equals("ext4") && !journalled && seconds > 0) {
+        java.nio.file.FileStore store = Files.getFileStore(dir);
+        if (store.type().equals("ext4") && !hasJournal(dir) && seconds > 0) {
             line("%s is ext4 without a journal: waiting %d s so that inodes freed before this"
                     + " run do not count as recent (see README, Performance)", store.name(),
                     seconds);
@@ -183,6 +175,29 @@ public final class Benchmark {
                 line("daemon to pickup (fsync'd), 19 KB, run %d: %.0f/s (ended at %d ms)", i + 1,
                         rate, System.currentTimeMillis());
             }
+        }
+    }
+
+    /**
+     * Whether the ext4 filesystem holding {@code dir} has a journal: jbd2 lists a journal as
+     * {@code /proc/fs/jbd2/KNAME-INODE}, KNAME being the block device's kernel name, found
+     * from the device number (the mount source may be /dev/root or a /dev/mapper link). When
+     * in doubt, yes: the benchmark then waits for nothing.
+     */
+    private static boolean hasJournal(Path dir) {
+        try {
+            long dev = ((Number) Files.getAttribute(dir, "unix:dev")).longValue();
+            long major = ((dev >>> 32) & 0xfffff000L) | ((dev >>> 8) & 0xfffL);
+            long minor = ((dev >>> 12) & 0xffffff00L) | (dev & 0xffL);
+            Path block = Files.readSymbolicLink(Path.of("/sys/dev/block/" + major + ":"
+                    + minor));
+            String kernelName = block.getFileName().toString();
+            try (Stream<Path> journals = Files.list(Path.of("/proc/fs/jbd2"))) {
+                return journals.anyMatch(j -> j.getFileName().toString()
+                        .startsWith(kernelName + "-"));
+            }
+        } catch (IOException | RuntimeException e) {
+            return true;
         }
     }
 

@@ -117,14 +117,17 @@ final class DaemonUnderTest implements AutoCloseable {
                         StandardCopyOption.ATOMIC_MOVE);
             }
             long lastSeen = 0;
-            for (int quiet = 0; !outputs.awaitAtLeast(count, 50); ) {
+            long lastArrival = System.nanoTime();
+            while (!outputs.awaitAtLeast(count, 50)) {
                 requireAlive(deadline, count);
                 // a message that failed never arrives: after a quiet second (never while files
                 // arrive, as listing the inbox would take CPU from the daemon), see whether any
                 // is left to come
-                quiet = outputs.seen() == lastSeen ? quiet + 1 : 0;
-                lastSeen = outputs.seen();
-                if (quiet >= 20 && inFlight(batch) == 0) {
+                if (outputs.seen() != lastSeen) {
+                    lastSeen = outputs.seen();
+                    lastArrival = System.nanoTime();
+                } else if (System.nanoTime() - lastArrival >= 1_000_000_000L
+                        && inFlight(batch) == 0) {
                     break;
                 }
             }
