@@ -497,7 +497,7 @@ public final class Config {
             String v = e.getValue() == null ? "" : e.getValue();
             out.append(e.getKey()).append(" = ")
                     .append(e.getKey().equals("smtp.password") && !v.isEmpty() ? "****" : v);
-            if (e.getKey().equals("workers") && v.strip().matches("[+]?0+")) {
+            if (e.getKey().equals("workers") && Integer.parseInt(v.strip()) == 0) {
                 // 0 means "from the CPU count": say what that comes to on this machine
                 out.append("  # ").append(workers()).append(" on this machine");
             }

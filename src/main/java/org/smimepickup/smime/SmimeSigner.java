@@ -212,9 +212,9 @@ public final class SmimeSigner {
     }
 
     private record Prepared(SigningIdentity identity, DigestAlgorithm digest, String algorithm,
-            AlgorithmIdentifier signatureAlgorithm, Optional<OpensslKey> openssl, X509CertificateHolder certificate,
-            ASN1Encodable[] smimeAttributes, Store<X509CertificateHolder> chain,
-            DigestCalculatorProvider digests) {
+            AlgorithmIdentifier signatureAlgorithm, Optional<OpensslKey> openssl,
+            X509CertificateHolder certificate, ASN1Encodable[] smimeAttributes,
+            Store<X509CertificateHolder> chain, DigestCalculatorProvider digests) {
     }
 
     /**
