@@ -50,14 +50,14 @@ final class DaemonUnderTest implements AutoCloseable {
         Files.writeString(file, config);
         Path log = dir.resolve("daemon.log");
 
-        List<String> command = new ArrayList<>(List.of("java"));
-        if (!jvmOptions.isEmpty()) {
-            command.add(jvmOptions);
-        }
-        command.addAll(List.of("-jar", bench.jar().toString(), "run", "--config",
-                file.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        // through the launcher, as systemd and make run start it: its JVM options are measured
+        ProcessBuilder builder = new ProcessBuilder(bench.launcher().toString(), "run",
+                "--config", file.toString()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        // -Dbench.javaOpts=... adds JVM options to every daemon, for comparing them
+        builder.environment().put("JAVA_OPTS", (System.getProperty("bench.javaOpts", "") + " "
+                + jvmOptions).strip());
+        Process process = builder.start();
         DaemonUnderTest daemon = new DaemonUnderTest(bench, smtpPort != null, process, spool,
                 pickup, log);
         daemon.awaitLog("smime-pickup running");
@@ -264,6 +264,16 @@ final class DaemonUnderTest implements AutoCloseable {
                 peakRssKb = Math.max(peakRssKb, Long.parseLong(line.replaceAll("\\D", "")));
             }
         }
+    }
+
+    /**
+     * The daemon's user and system CPU time so far, in clock ticks (1/100 s on Linux), from
+     * {@code /proc/PID/stat}; the fields after the command name, which may hold spaces.
+     */
+    long[] cpuTicks() throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])};
     }
 
     long peakRssKb() throws IOException {
