@@ -75,7 +75,7 @@ final class Dispatcher {
         String file = Addresses.printable(claim.name());
         try {
             Pipeline.Delivered delivered = pipeline.process(claim, id);
-            DoneRetention.stampSettled(claim.path());
+            claim.stampSettled();
             settler.done(claim.path(), id);
             Logger.info("{} from=<{}> rcpts={} action={} outcome=done to={} ms={} file=\"{}\"",
                     id, delivered.envelope().sender(), delivered.envelope().recipients().size(),

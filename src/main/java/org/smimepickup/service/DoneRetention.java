@@ -13,20 +13,11 @@ import org.smimepickup.spool.Spool;
 /**
  * Removes files from {@code done/} once they have been there longer than
  * {@code done.retention.days}. A file's age there is its modification time, which
- * {@link #stampSettled} sets as it moves in: a rename keeps the producer's time, and an old
+ * {@link org.smimepickup.spool.Claim#stampSettled} sets as it moves in: a rename keeps the producer's time, and an old
  * input finished today must not vanish at the next clean-up.
  */
 final class DoneRetention {
     private DoneRetention() {
-    }
-
-    /** Marks a finished work file with the time it is being settled; best effort. */
-    static void stampSettled(Path workFile) {
-        try {
-            Files.setLastModifiedTime(workFile, FileTime.from(Instant.now()));
-        } catch (IOException e) {
-            // the file then keeps its own time and may be cleaned up sooner; nothing is lost
-        }
     }
 
     /**

@@ -32,6 +32,9 @@ final class LibC {
     static final int EINVAL = 22;
     static final int ENOSYS = 38;
     static final int ELOOP = 40;
+    /** For futimens: leave this time as it is, or set it to the current time. */
+    static final long UTIME_OMIT = (1L << 30) - 2;
+    static final long UTIME_NOW = (1L << 30) - 1;
 
     private LibC() {
     }
@@ -41,6 +44,9 @@ final class LibC {
     static native int flock(int fd, int operation) throws LastErrorException;
 
     static native int close(int fd) throws LastErrorException;
+
+    /** {@code times}: access then modification time, each as seconds and nanoseconds. */
+    static native int futimens(int fd, long[] times) throws LastErrorException;
 
     static native int renameat2(int oldDirFd, String oldPath, int newDirFd, String newPath,
             int flags) throws LastErrorException;

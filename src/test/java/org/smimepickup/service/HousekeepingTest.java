@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smimepickup.certs.DemoPki;
 import org.smimepickup.config.Config;
+import org.smimepickup.spool.Claim;
 import org.smimepickup.spool.Spool;
 
 /** The timed jobs' work, without the scheduler: done/ retention, expiry warnings, metrics. */
@@ -43,10 +44,13 @@ class HousekeepingTest {
     @Test
     void settlingStampsTheFileSoAnOldInputIsKeptForTheFullWindow() throws IOException {
         Spool spool = spool();
-        Path work = aged(spool.work().resolve("produced-long-ago.eml"), Duration.ofDays(400));
+        aged(spool.inbox().resolve("produced-long-ago.eml"), Duration.ofDays(400));
 
-        DoneRetention.stampSettled(work);
-        Path done = Files.move(work, spool.done().resolve("produced-long-ago.eml"));
+        Path done;
+        try (Claim claim = spool.claim(spool.inbox(), "produced-long-ago.eml", false)) {
+            claim.stampSettled();
+            done = Files.move(claim.path(), spool.done().resolve("produced-long-ago.eml"));
+        }
 
         assertThat(DoneRetention.clean(spool, Duration.ofDays(30), Instant.now())).isZero();
         assertThat(done).exists();
