@@ -13,8 +13,8 @@ import org.smimepickup.spool.Spool;
 /**
  * Removes files from {@code done/} once they have been there longer than
  * {@code done.retention.days}. A file's age there is its modification time, which
- * {@link org.smimepickup.spool.Claim#stampSettled} sets as it moves in: a rename keeps the producer's time, and an old
- * input finished today must not vanish at the next clean-up.
+ * {@link org.smimepickup.spool.Claim#stampSettled} sets as it moves in: a rename keeps the
+ * producer's time, and an old input finished today must not vanish at the next clean-up.
  */
 final class DoneRetention {
     private DoneRetention() {
