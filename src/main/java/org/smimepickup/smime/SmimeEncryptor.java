@@ -111,7 +111,7 @@ public final class SmimeEncryptor {
         }
     }
 
-    /** Bodies up to this size are encrypted in memory, in one definite-length DER object. */
+    /** Bodies up to this size are encrypted in memory (CBC: into one DER object). */
     static final long STREAM_ABOVE = 4L << 20;
 
     private static final SecureRandom IVS = new SecureRandom();
