@@ -228,7 +228,8 @@ public final class SmimeEncryptor {
                 new EnvelopedData(null, new DERSet(recipientInfos), encryptedContent,
                         (ASN1Set) null));
 
-        ByteSink der = new ByteSink(encrypted.length + 256 + 512 * infos.size());
+        // a RecipientInfo: issuer, serial, algorithm and the wrapped key (512 bytes at RSA-4096)
+        ByteSink der = new ByteSink(encrypted.length + 256 + 1024 * infos.size());
         envelope.encodeTo(der, ASN1Encoding.DER);
         return exact(der);
     }

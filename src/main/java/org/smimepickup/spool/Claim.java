@@ -98,14 +98,15 @@ public final class Claim implements AutoCloseable {
      * Sets the file's modification time to now, through the claimed descriptor (no lookup by
      * name), before it moves to {@code done/}: a rename keeps the producer's time, and the
      * retention counts from this one. Best effort: a file the daemon may not stamp (another
-     * owner, no write permission) keeps its own time and may be cleaned up sooner.
+     * owner and no write permission for the daemon) keeps its own time and may be cleaned up
+     * sooner.
      */
     public void stampSettled() {
         if (fd < 0) {
             return;
         }
         try {
-            LibC.futimens(fd, new long[] {0, LibC.UTIME_OMIT, 0, LibC.UTIME_NOW});
+            LibC.futimens(fd, null);
         } catch (LastErrorException e) {
             // nothing is lost: only the retention clock starts at the producer's time
         }

@@ -32,9 +32,6 @@ final class LibC {
     static final int EINVAL = 22;
     static final int ENOSYS = 38;
     static final int ELOOP = 40;
-    /** For futimens: leave this time as it is, or set it to the current time. */
-    static final long UTIME_OMIT = (1L << 30) - 2;
-    static final long UTIME_NOW = (1L << 30) - 1;
 
     private LibC() {
     }
@@ -45,7 +42,10 @@ final class LibC {
 
     static native int close(int fd) throws LastErrorException;
 
-    /** {@code times}: access then modification time, each as seconds and nanoseconds. */
+    /**
+     * {@code times} null sets both times to now, which write permission allows (explicit times,
+     * or one of them left alone, need the owner); it also spares us the platform's timespec.
+     */
     static native int futimens(int fd, long[] times) throws LastErrorException;
 
     static native int renameat2(int oldDirFd, String oldPath, int newDirFd, String newPath,
