@@ -3,6 +3,7 @@ package org.smimepickup.smime;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -74,10 +75,10 @@ public final class SmimeEncryptor {
     /** The complete application/pkcs7-mime entity, header fields first, CRLF throughout. */
     public byte[] encrypt(byte[] entity, List<X509Certificate> recipients, ContentCipher cipher,
             KeyTransport transport) throws PermanentFailure {
-        byte[] der = envelope(Body.of(entity), recipients, cipher, transport, openssl);
-        ByteSink out = new ByteSink(der.length * 4 / 3 + 512);
+        ByteBuffer der = envelope(Body.of(entity), recipients, cipher, transport, openssl);
+        ByteSink out = new ByteSink(der.remaining() * 4 / 3 + 512);
         writeHeader(out, cipher);
-        Mime.base64(der, out);
+        out.bytes(BASE64.encode(der).array()).crlf();
         return out.toByteArray();
     }
 
@@ -92,10 +93,11 @@ public final class SmimeEncryptor {
             if (entity.length() <= STREAM_ABOVE) {
                 // the entity streams into the cipher and the base64 is not copied again: a
                 // large message was copied twice here before it was encrypted and once after
-                byte[] der = envelope(entity, recipients, cipher, transport, openssl);
+                ByteBuffer der = envelope(entity, recipients, cipher, transport, openssl);
                 ByteSink header = new ByteSink(256);
                 writeHeader(header, cipher);
-                return Body.concat(header.toBody(), Body.of(BASE64.encode(der)), Body.of(CRLF));
+                return Body.concat(header.toBody(), Body.of(BASE64.encode(der).array()),
+                        Body.of(CRLF));
             }
             Path file = scratch.newFile();
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file),
@@ -115,7 +117,7 @@ public final class SmimeEncryptor {
     static final long STREAM_ABOVE = 4L << 20;
 
     private static final SecureRandom IVS = new SecureRandom();
-    /** As {@link Mime#base64}: lines of 76 characters, each ending in CRLF. Thread-safe. */
+    /** Lines of 76 characters, each ending in CRLF, as {@link Mime#base64}. Thread-safe. */
     private static final Base64.Encoder BASE64 =
             Base64.getMimeEncoder(76, new byte[] {'\r', '\n'});
     private static final byte[] CRLF = {'\r', '\n'};
@@ -180,7 +182,8 @@ public final class SmimeEncryptor {
         return builder.build();
     }
 
-    private static byte[] envelope(Body content, List<X509Certificate> recipients,
+    /** The DER of the EnvelopedData or AuthEnvelopedData, as a buffer's remaining bytes. */
+    private static ByteBuffer envelope(Body content, List<X509Certificate> recipients,
             ContentCipher cipher, KeyTransport transport, boolean openssl)
             throws PermanentFailure {
         List<RecipientInfoGenerator> infos = new ArrayList<>();
@@ -192,8 +195,8 @@ public final class SmimeEncryptor {
             if (cipher.authenticated()) {
                 CMSAuthEnvelopedDataGenerator generator = new CMSAuthEnvelopedDataGenerator();
                 infos.forEach(generator::addRecipientInfoGenerator);
-                return generator.generate(new BodyContent(content),
-                        (OutputAEADEncryptor) encryptor).getEncoded();
+                return ByteBuffer.wrap(generator.generate(new BodyContent(content),
+                        (OutputAEADEncryptor) encryptor).getEncoded());
             }
             return envelopedData(content, infos, encryptor);
         } catch (CMSException | IOException e) {
@@ -208,14 +211,16 @@ public final class SmimeEncryptor {
      * a 19 KB message. The version, the recipient infos and the algorithm parameters are the
      * generator's own classes' work, as before.
      */
-    private static byte[] envelopedData(Body content, List<RecipientInfoGenerator> infos,
+    private static ByteBuffer envelopedData(Body content, List<RecipientInfoGenerator> infos,
             OutputEncryptor encryptor) throws CMSException, IOException {
         // CBC with PKCS#7 padding adds 1 to 16 bytes
         ByteSink ciphertext = new ByteSink(Math.toIntExact((content.length() / 16 + 1) * 16));
         try (OutputStream cipher = encryptor.getOutputStream(ciphertext)) {
             content.writeTo(cipher);
         }
-        byte[] encrypted = exact(ciphertext);
+        // sized right above, so normally the sink's own array
+        byte[] encrypted = ciphertext.size() == ciphertext.array().length ? ciphertext.array()
+                : ciphertext.toByteArray();
 
         ASN1EncodableVector recipientInfos = new ASN1EncodableVector(infos.size());
         for (RecipientInfoGenerator info : infos) {
@@ -231,12 +236,8 @@ public final class SmimeEncryptor {
         // a RecipientInfo: issuer, serial, algorithm and the wrapped key (512 bytes at RSA-4096)
         ByteSink der = new ByteSink(encrypted.length + 256 + 1024 * infos.size());
         envelope.encodeTo(der, ASN1Encoding.DER);
-        return exact(der);
-    }
-
-    /** The sink's bytes, without a copy when the guess at its size was right. */
-    private static byte[] exact(ByteSink sink) {
-        return sink.size() == sink.array().length ? sink.array() : sink.toByteArray();
+        // the size above is a bound, not the length: the base64 reads the bytes where they are
+        return ByteBuffer.wrap(der.array(), 0, der.size());
     }
 
     /**

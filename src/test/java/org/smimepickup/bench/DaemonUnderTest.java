@@ -9,7 +9,6 @@ import java.nio.file.WatchService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /** The real daemon ({@code run}) as a child process on its own spool, for the benchmark. */
 final class DaemonUnderTest implements AutoCloseable {
@@ -140,7 +139,7 @@ final class DaemonUnderTest implements AutoCloseable {
             requireAlive(deadline, count);
             Thread.sleep(20);
         }
-        long done = countNamed(spool.resolve("done"), batch);
+        long done = Benchmark.countFiles(spool.resolve("done"), name -> name.startsWith(batch));
         if (done != count) {
             throw new IllegalStateException(done + " of " + count + " messages in done/, see "
                     + log);
@@ -159,13 +158,8 @@ final class DaemonUnderTest implements AutoCloseable {
 
     /** Files of {@code batch} still in the inbox or in work/. */
     private long inFlight(String batch) throws IOException {
-        return countNamed(spool, batch) + countNamed(spool.resolve("work"), batch);
-    }
-
-    private static long countNamed(Path dir, String prefix) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().startsWith(prefix)).count();
-        }
+        return Benchmark.countFiles(spool, name -> name.startsWith(batch))
+                + Benchmark.countFiles(spool.resolve("work"), name -> name.startsWith(batch));
     }
 
     /** Nanoseconds from the rename into the inbox to the pickup file, one message at a time. */
